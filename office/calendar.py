@@ -1,0 +1,113 @@
+"""The working-day calendar: deadlines are counted in working days (DOMAIN.md §2).
+
+Statutory holidays and 调休 working weekends come from `chinese-calendar`; the office's own
+overrides (CalendarOverride) win over it, and cover the years it does not ship data for. For an
+uncovered year without overrides, Monday to Friday are working days — `year_is_covered()` lets the
+calendar page warn the system administrator to enter that year's holidays.
+"""
+
+import datetime
+
+import chinese_calendar
+from django.utils import timezone
+
+from .models import CalendarOverride
+
+
+def _shipped_is_working_day(day):
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def year_is_covered(year):
+    """Whether the shipped calendar knows the year's holidays, or the office entered overrides."""
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 1, 1))
+        return True
+    except NotImplementedError:
+        return CalendarOverride.objects.filter(date__year=year).exists()
+
+
+class WorkingCalendar:
+    """Answers working-day questions over a span, with overrides loaded in one query."""
+
+    def __init__(self, start, end):
+        self.start, self.end = start, end
+        self.overrides = dict(
+            CalendarOverride.objects.filter(date__range=(start, end)).values_list(
+                "date", "is_working_day"
+            )
+        )
+
+    def is_working_day(self, day):
+        if day in self.overrides:
+            return self.overrides[day]
+        return _shipped_is_working_day(day)
+
+
+def is_working_day(day):
+    return WorkingCalendar(day, day).is_working_day(day)
+
+
+def add_working_days(start, n):
+    """The date n working days after `start` (n > 0) or before it (n < 0); n == 0 gives the
+    first working day on or after `start`. Used for every handling deadline (办文办事限时制)."""
+    step = 1 if n >= 0 else -1
+    # Even the Spring Festival never removes more than 10 working days from a 3-week span.
+    span = datetime.timedelta(days=abs(n) * 2 + 30)
+    lo, hi = (start, start + span) if step > 0 else (start - span, start)
+    calendar = WorkingCalendar(lo, hi)
+    day = start
+    if n == 0:
+        while not calendar.is_working_day(day):
+            day += datetime.timedelta(days=1)
+        return day
+    remaining = abs(n)
+    while remaining:
+        day += datetime.timedelta(days=step)
+        if not (lo <= day <= hi):
+            calendar = WorkingCalendar(min(day, lo), max(day, hi) + span)
+            lo, hi = calendar.start, calendar.end
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start, end):
+    """Working days after `start` up to and including `end` (negative when end < start):
+    how many working days remain until a deadline, or how late it is."""
+    if end == start:
+        return 0
+    sign = 1 if end > start else -1
+    lo, hi = sorted((start, end))
+    calendar = WorkingCalendar(lo, hi)
+    count, day = 0, lo
+    while day < hi:
+        day += datetime.timedelta(days=1)
+        if calendar.is_working_day(day):
+            count += 1
+    return sign * count
+
+
+class Light:
+    """红黄绿灯 for anything with a deadline (DOMAIN.md §2)."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    LABELS = {GREEN: "正常", YELLOW: "临期", RED: "逾期"}
+
+
+WARNING_WORKING_DAYS = 3
+
+
+def traffic_light(due, *, today=None, warning=WARNING_WORKING_DAYS):
+    """Green while on track, yellow within `warning` working days of the deadline, red overdue."""
+    if due is None:
+        return Light.GREEN
+    today = today or timezone.localdate()
+    if today > due:
+        return Light.RED
+    return Light.YELLOW if working_days_between(today, due) <= warning else Light.GREEN

@@ -1,0 +1,72 @@
+"""留痕: the append-only record of every workflow step and every opening of a classified object.
+
+The database refuses UPDATE and DELETE on the table (pgtrigger.Protect on TrailEvent); this
+module only ever inserts. Workflow functions call `record` inside their transaction, so a step and
+its trail row are written together or not at all.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+
+from .models import Clearance, TrailEvent
+
+
+def client_ip(request):
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+
+
+def record(
+    *,
+    action,
+    action_label,
+    actor=None,
+    obj=None,
+    from_state="",
+    to_state="",
+    opinion="",
+    ip=None,
+    outcome="success",
+    classification=None,
+):
+    if classification is None:
+        classification = getattr(obj, "classification", Clearance.NONE) or Clearance.NONE
+    return TrailEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=(actor.get_full_name() if actor is not None and actor.pk else ""),
+        action=action,
+        action_label=action_label,
+        outcome=outcome,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=obj.pk if obj is not None else None,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        classification=classification,
+        from_state=from_state or "",
+        to_state=to_state or "",
+        opinion=opinion or "",
+        ip=ip,
+    )
+
+
+def record_opening(request, obj):
+    """Every opening of a classified object is audited (DOMAIN.md §2)."""
+    if getattr(obj, "classification", Clearance.NONE) > Clearance.NONE:
+        record(
+            action="open",
+            action_label="查阅",
+            actor=request.user,
+            obj=obj,
+            ip=client_ip(request),
+        )
+
+
+def history(obj):
+    """The object's own routing history (流转记录), oldest first."""
+    return (
+        TrailEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )

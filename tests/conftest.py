@@ -46,7 +46,7 @@ def make_user(
     user.set_password(password)
     user.save()
     for role in roles:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])  # flushed by transactional tests
     return user
 
 

@@ -30,6 +30,8 @@ def record(
     outcome="success",
     classification=None,
 ):
+    """Append one event. `from_state`/`to_state` hold the states' Chinese labels as a person
+    reads them in the history; `opinion` is the actor's text (批示、审核意见、退回理由)."""
     if classification is None:
         classification = getattr(obj, "classification", Clearance.NONE) or Clearance.NONE
     return TrailEvent.objects.create(

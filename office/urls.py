@@ -1,7 +1,7 @@
-from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .admin import site as operations_site
 from .views import account
 
 urlpatterns = [
@@ -15,5 +15,5 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("supervision/", include("supervision.urls")),
     path("proposals/", include("proposals.urls")),
-    path("django-admin/", admin.site.urls),
+    path("operations/", operations_site.urls),
 ]

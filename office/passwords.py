@@ -1,9 +1,11 @@
 """Password rules from the security administrator's policy (FIELD_NOTES.md: 等保 asks for
 complexity and periodic change, ASVS advises against both — so it is her setting)."""
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .models import SecurityPolicy
 
@@ -37,12 +39,17 @@ class PolicyValidator:
         return text + "。"
 
 
-def password_expired(user):
-    import datetime
+# A password set by the security administrator (a new account, a reset) is stamped with this
+# date so that its owner must change it at the next sign-in, whatever the policy's maximum age.
+FORCE_CHANGE_AT = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
-    from django.utils import timezone
 
-    policy = SecurityPolicy.current()
+def password_expired(user, *, policy=None):
+    """Whether the password must be changed now: one set by an administrator, or one older than
+    the policy's maximum age (0 days: no periodic change)."""
+    if user.password_changed_at <= FORCE_CHANGE_AT:
+        return True
+    policy = policy or SecurityPolicy.current()
     if not policy.max_age_days:
         return False
     return user.password_changed_at <= timezone.now() - datetime.timedelta(days=policy.max_age_days)

@@ -79,3 +79,11 @@ def render_pdf_job(job_id):
         job.status = PdfJob.Status.PROCESSING
         job.save(update_fields=["status"])
     return run_job(job)
+
+
+@shared_task
+def prune_pdf_cache():
+    """Drop cached prints nobody asked for in 30 days; the cache otherwise grows with every print."""
+    from .pdf import prune_cache
+
+    return prune_cache()

@@ -1,5 +1,5 @@
-from .views import manage, shell
+from .views import manage, pdf, shell
 
 app_name = "office"
 
-urlpatterns = shell.urlpatterns + manage.urlpatterns
+urlpatterns = shell.urlpatterns + manage.urlpatterns + pdf.urlpatterns

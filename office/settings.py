@@ -122,9 +122,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Idle logout: the session lives for the policy's idle time and is renewed by every request.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle logout is the security policy's (office.middleware, from the last real request); the
+# session cookie itself lasts at most one working day.
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_SECONDS", default=12 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -178,7 +178,13 @@ CELERY_BROKER_URL = env.str(
     default=REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}",
 )
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Redis redelivers an unacknowledged task after the visibility timeout; the SQLAlchemy transport
+# passes its options to create_engine(), which refuses unknown ones.
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    else {}
+)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -195,6 +201,7 @@ CELERY_BEAT_SCHEDULE = {
     # Catches any outbox row whose on-commit relay was lost (crash between commit and enqueue).
     "office-relay-outbox": {"task": "office.tasks.relay_outbox", "schedule": 60.0},
     # The core's own sweeper: passwords that expire within a week (the security policy).
+    "office-prune-pdf-cache": {"task": "office.tasks.prune_pdf_cache", "schedule": 24 * 3600.0},
     "office-sweep-password-expiry": {
         "task": "office.tasks.sweep_password_expiry",
         "schedule": 3600.0,

@@ -178,7 +178,11 @@ def state_label(model, code):
 
 def trail_actions():
     """The distinct (action, label) pairs in the trail, read by a loose index scan over the
-    action index: one index probe per distinct action instead of a DISTINCT over every row."""
+    action index: one index probe per distinct action instead of a DISTINCT over every row.
+    On the embedded SQLite default (a demo, not a year of records) a plain DISTINCT does."""
+    if connection.vendor != "postgresql":
+        pairs = TrailEvent.objects.order_by("action").values_list("action", "action_label")
+        return list(dict(pairs.distinct()).items())
     table = connection.ops.quote_name(TrailEvent._meta.db_table)
     sql = f"""
         WITH RECURSIVE actions(code) AS (

@@ -28,3 +28,15 @@ UNIT_ROLES = frozenset({Role.UNIT_HANDLER, Role.UNIT_HEAD})
 
 def role_label(code):
     return Role(code).label
+
+
+def role_groups():
+    """{role code: Group}, creating any group that is missing (the data migration makes them;
+    a database flushed and refilled by hand may lack them)."""
+    from django.contrib.auth.models import Group
+
+    groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    for code in Role.values:
+        if code not in groups:
+            groups[code], _ = Group.objects.get_or_create(name=code)
+    return groups

@@ -7,12 +7,11 @@ rows. Every run sets each demo password again and resets the roles to exactly th
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from office.models import Clearance, SecurityPolicy, Unit, User
-from office.roles import Role
+from office.roles import Role, role_groups
 
 from . import DEMO_PASSWORD
 
@@ -581,7 +580,7 @@ def seed_units():
 
 
 def seed_people(units, *, password=DEMO_PASSWORD):
-    groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    groups = role_groups()
     users = {}
     for spec in PEOPLE:
         user, _ = User.objects.update_or_create(

@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Left
 from django.utils import timezone
 
-from . import calendar
+from . import calendar, trail
 from .models import CalendarOverride, Clearance, TrailEvent, Unit, User
 from .pagination import keyset_page
 from .permissions import unit_and_descendants
@@ -319,3 +319,12 @@ def calendar_year(year):
         special_days=special,
         overrides=list(overrides.values()),
     )
+
+
+SIGN_IN_ACTIONS = ("login", "logout", "login_failed")
+
+
+def change_history(obj):
+    """An administered object's own change record (变更记录), oldest first. Sign-in events are
+    the audit administrator's to read (三员分立), so the security administrator's pages omit them."""
+    return trail.history(obj).exclude(action__in=SIGN_IN_ACTIONS)

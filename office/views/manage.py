@@ -104,7 +104,8 @@ def unit_edit(request, pk):
             return redirect("office:unit-list")
     if form.is_bound:
         unit.refresh_from_db()  # the heading shows the saved name, the form what was typed
-    return render(request, "office/manage/unit_form.html", {"form": form, "unit": unit})
+    context = {"form": form, "unit": unit, "history": selectors.change_history(unit)}
+    return render(request, "office/manage/unit_form.html", context)
 
 
 @people_admin
@@ -189,6 +190,7 @@ def _user_page(request, target, *, form=None, reset_form=None):
         "reset_form": reset_form or ResetPasswordForm(),
         "editing_self": editing_self,
         "temporary_password": temporary and temporary["password"],
+        "history": selectors.change_history(target),
     }
     return render(request, "office/manage/user_edit.html", context)
 

@@ -715,3 +715,18 @@ class TestKeysetPage:
     def test_order_must_end_with_a_unique_key(self):
         with pytest.raises(ValueError):
             keyset_page(TrailEvent.objects.all(), order=("-at",))
+
+
+@pytest.mark.django_db
+def test_user_page_shows_its_change_record_without_sign_ins(client, personas):
+    from office import services
+
+    target = personas["handler_a"]
+    services.user_set_clearance(target, 1, actor=personas["secadmin"])
+    client.post("/login/", {"username": target.username, "password": "Demo@2026x"})
+    client.logout()
+    client.force_login(personas["secadmin"])
+    page = client.get(f"/manage/users/{target.pk}/").content.decode()
+    section = page.split("变更记录", 1)[1].split("</section>", 1)[0]
+    assert "设置涉密等级" in section and "安全管理员" in section
+    assert "登录" not in section

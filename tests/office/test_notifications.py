@@ -3,19 +3,19 @@
 These run a real Celery worker on Redis (the broker the office runs on) in a thread."""
 
 import datetime
-import threading
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from office import notifications, reminders
 from office.celery import app as celery_app
 from office.models import Delivery, Notification, Reminder, SecurityPolicy
 from office.tasks import sweep_password_expiry
+from tests.concurrency import race
 
 
 def wait_for(condition, timeout=20):
@@ -92,20 +92,8 @@ def test_two_relays_at_once_send_nothing_twice(personas):
             Delivery.objects.create(
                 notification=Notification.objects.latest("id"), channel="mail", address=user.email
             )
-    barrier = threading.Barrier(2)
-
-    def relay():
-        barrier.wait()
-        try:
-            notifications.relay_pending(batch_size=5)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=relay) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    sent = race(lambda: notifications.relay_pending(batch_size=5), 2)
+    assert sum(sent) == 30
     assert len(mail.outbox) == 30
     assert Delivery.objects.filter(status="sent").count() == 30
 
@@ -157,30 +145,17 @@ class TestRemindOnce:
 @pytest.mark.django_db(transaction=True)
 def test_two_sweepers_at_once_send_one_reminder(personas, units):
     workers = 8
-    barrier = threading.Barrier(workers)
-    sent = []
 
     def sweep():
-        try:
-            barrier.wait(timeout=30)
-            sent.append(
-                len(
-                    reminders.remind_once(
-                        units["a"],
-                        kind="overdue",
-                        recipients=[personas["head_a"]],
-                        title="已逾期",
-                        day=datetime.date(2026, 11, 23),
-                    )
-                )
-            )
-        finally:
-            connection.close()
+        notes = reminders.remind_once(
+            units["a"],
+            kind="overdue",
+            recipients=[personas["head_a"]],
+            title="已逾期",
+            day=datetime.date(2026, 11, 23),
+        )
+        return len(notes)
 
-    threads = [threading.Thread(target=sweep) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    sent = race(sweep, workers)
     assert sorted(sent) == [0] * (workers - 1) + [1]
     assert Notification.objects.filter(recipient=personas["head_a"]).count() == 1

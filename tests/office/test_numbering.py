@@ -1,12 +1,11 @@
 """One allocator for every register: no duplicates, no gaps, voided numbers stay on record."""
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from office import numbering
 from office.models import SerialNumber, TrailEvent, Unit
+from tests.concurrency import race
 
 
 @pytest.mark.django_db
@@ -78,25 +77,12 @@ def test_allocation_outside_a_transaction_is_refused():
 def test_concurrent_allocations_are_unique_and_contiguous():
     """24 threads, each in its own connection and transaction, race for numbers on PostgreSQL."""
     workers = 24
-    barrier = threading.Barrier(workers)
-    results, errors = [], []
 
     def take():
-        try:
-            barrier.wait(timeout=30)
-            with transaction.atomic():
-                results.append(numbering.allocate("珠府", year=2026).number)
-        except Exception as exc:  # reported below; a thread's exception is otherwise lost
-            errors.append(exc)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            return numbering.allocate("珠府", year=2026).number
 
-    threads = [threading.Thread(target=take) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    results = race(take, workers)
     assert sorted(results) == list(range(1, workers + 1))
     assert list(SerialNumber.objects.order_by("number").values_list("number", flat=True)) == list(
         range(1, workers + 1)
@@ -107,20 +93,9 @@ def test_concurrent_allocations_are_unique_and_contiguous():
 def test_concurrent_numbering_of_one_document_gives_it_one_number():
     document = Unit.objects.create(name="测试单位", short_name="测试", kind=Unit.Kind.OTHER)
     workers = 8
-    barrier = threading.Barrier(workers)
-    results = []
 
     def take():
-        try:
-            barrier.wait(timeout=30)
-            with transaction.atomic():
-                results.append(numbering.allocate("珠府", year=2026, obj=document).number)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            return numbering.allocate("珠府", year=2026, obj=document).number
 
-    threads = [threading.Thread(target=take) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert results == [1] * workers
+    assert race(take, workers) == [1] * workers

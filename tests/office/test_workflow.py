@@ -1,16 +1,15 @@
 """The shared transition engine: permission, conditional state move, trail — in one transaction."""
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from office.models import TrailEvent
 from office.permissions import has_role
 from office.roles import Role
 from office.workflow import InvalidTransition, Transition, Workflow
+from tests.concurrency import race
 from tests.workflow_app.models import Memo
 
 S = Memo.State
@@ -103,24 +102,15 @@ class TestPerform:
 @pytest.mark.django_db(transaction=True)
 def test_two_leaders_signing_at_once_sign_once(units, personas):
     memo = Memo.objects.create(title="特急件", unit=units["office"], state=S.SUBMITTED)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def sign(actor):
+    def sign():
         try:
-            barrier.wait(timeout=30)
-            WORKFLOW.perform(Memo.objects.get(pk=memo.pk), "sign_off", actor=actor)
-            outcomes.append("signed")
+            WORKFLOW.perform(Memo.objects.get(pk=memo.pk), "sign_off", actor=personas["leader"])
         except InvalidTransition:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+            return "refused"
+        return "signed"
 
-    threads = [threading.Thread(target=sign, args=(personas["leader"],)) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race(sign, 2)
     assert sorted(outcomes) == ["refused", "signed"]
     assert TrailEvent.objects.filter(action="sign_off", object_id=memo.pk).count() == 1
 

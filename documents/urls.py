@@ -1,3 +1,8 @@
+from .views import register, stats
+
 app_name = "documents"
 
-urlpatterns = []
+urlpatterns = [
+    *register.urlpatterns,
+    *stats.urlpatterns,
+]

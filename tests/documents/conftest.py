@@ -23,6 +23,7 @@ def make_incoming(registered_by, *, sender=None, lead_unit=None, assigned_by=Non
     sender = sender or make_sender()
     serial = next(_serials)
     received_on = fields.pop("received_on", timezone.localdate())
+    assignment_state = fields.pop("assignment_state", Assignment.State.ASSIGNED)
     values = {
         "registration_number": f"收〔{received_on.year}〕{serial:04d}号",
         "year": received_on.year,
@@ -48,7 +49,7 @@ def make_incoming(registered_by, *, sender=None, lead_unit=None, assigned_by=Non
             role=Assignment.Role.LEAD,
             deadline=document.deadline,
             assigned_by=assigned_by or registered_by,
-            state=fields.get("assignment_state", Assignment.State.ASSIGNED),
+            state=assignment_state,
         )
     return document
 

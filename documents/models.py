@@ -191,6 +191,20 @@ class IncomingDocument(models.Model):
         verbose_name="拟办人",
     )
     proposed_at = models.DateTimeField("拟办时间", null=True, blank=True)
+    # The handling units the 拟办意见 proposes; leaders may change them when they instruct, and
+    # when the last leader has instructed the document goes to them (or to the secretary to
+    # assign when none is named).
+    proposed_lead_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="拟主办单位",
+    )
+    proposed_co_units = models.ManyToManyField(
+        Unit, blank=True, related_name="+", verbose_name="拟协办单位"
+    )
     # The lead unit's current assignment, kept here for the register's filters, lights and the
     # reminder sweeper's index (the assignments are the truth).
     lead_unit = models.ForeignKey(

@@ -427,6 +427,11 @@ class Assignment(models.Model):
         return f"{self.unit} {self.get_role_display()}"
 
     @property
+    def classification(self):
+        """The document's 密级: the trail files this part's steps at the document's level."""
+        return self.document.classification
+
+    @property
     def is_lead(self):
         return self.role == self.Role.LEAD
 

@@ -1,0 +1,188 @@
+"""Who may take each step of 收文办理 (DOMAIN.md §1 roles; 条例 art. 24).
+
+Each `can_<verb>(user, obj)` answers for an object the user can already see (the views fetch it
+through selectors, so an object out of reach is a 404 before any of these is asked). The workflow
+engine calls the same functions on every transition, and the document page uses them to decide
+which buttons to show — the server enforces them again on POST.
+
+The checks read `document.instructions.all()` and `document.circulations.all()`, so a page that
+prefetches them asks the database nothing more.
+"""
+
+from office.permissions import has_role, scope_for
+from office.roles import Role
+
+from .models import IncomingDocument
+
+
+def is_secretary(user):
+    return has_role(user, Role.SECRETARY)
+
+
+def is_leader(user):
+    return has_role(user, Role.LEADER)
+
+
+def is_supervisor(user):
+    return has_role(user, Role.SUPERVISOR)
+
+
+def _unit_member(user, unit_id, *roles):
+    """The user holds one of `roles` in the unit (or a unit above it in the tree)."""
+    scope = scope_for(user)
+    return bool(scope.roles & set(roles)) and unit_id in scope.unit_ids
+
+
+# --- turns of leaders -------------------------------------------------------------------------
+
+
+def current_instructions(document):
+    """The pending instructions of the current round: leaders of one round instruct in parallel,
+    the next round waits for them."""
+    pending = [i for i in document.instructions.all() if i.instructed_at is None]
+    if not pending:
+        return []
+    first = min(i.sequence for i in pending)
+    return [i for i in pending if i.sequence == first]
+
+
+def current_circulations(document):
+    unread = [c for c in document.circulations.all() if c.read_at is None]
+    if not unread:
+        return []
+    first = min(c.sequence for c in unread)
+    return [c for c in unread if c.sequence == first]
+
+
+def my_current_instruction(user, document):
+    return next((i for i in current_instructions(document) if i.leader_id == user.pk), None)
+
+
+def my_current_circulation(user, document):
+    return next((c for c in current_circulations(document) if c.leader_id == user.pk), None)
+
+
+def _has_instructed(user, document):
+    return any(i.leader_id == user.pk for i in document.instructions.all())
+
+
+# --- document steps ---------------------------------------------------------------------------
+
+
+def can_screen(user, document):
+    """初审 and 退文: the secretaries who sign for and register documents."""
+    return is_secretary(user)
+
+
+can_return_to_sender = can_screen
+
+
+def can_edit_registration(user, document):
+    """Registration data may be corrected until the document is completed; filed ones are
+    read-only."""
+    return is_secretary(user) and document.is_open
+
+
+def can_propose_handling(user, document):
+    """拟办: the secretary proposes leaders and units for a 办件."""
+    return is_secretary(user) and document.kind == IncomingDocument.Kind.ACTION
+
+
+def can_instruct(user, document):
+    """批示: a leader whose turn it is."""
+    return is_leader(user) and my_current_instruction(user, document) is not None
+
+
+def can_conclude_instructions(user, document):
+    """The last instruction hands the document on; its leader (or a secretary) moves it."""
+    return is_secretary(user) or (is_leader(user) and _has_instructed(user, document))
+
+
+def can_assign(user, document):
+    """分办 to handling units: the secretary, or a leader who instructed on it."""
+    return document.kind == IncomingDocument.Kind.ACTION and (
+        is_secretary(user) or (is_leader(user) and _has_instructed(user, document))
+    )
+
+
+def can_circulate(user, document):
+    """传阅 is for 阅件."""
+    return is_secretary(user) and document.kind == IncomingDocument.Kind.READING
+
+
+def can_initial(user, document):
+    """圈阅: a leader whose turn it is on the circulation list."""
+    return is_leader(user) and my_current_circulation(user, document) is not None
+
+
+def can_finish_circulation(user, document):
+    """The circulation ends when the last leader has read it, or when a secretary ends it."""
+    return is_secretary(user) or (
+        is_leader(user) and any(c.leader_id == user.pk for c in document.circulations.all())
+    )
+
+
+def can_submit_for_completion(user, document):
+    """The lead unit's head approving its result hands the document to the secretary."""
+    lead = document.lead_unit_id
+    return lead is not None and _unit_member(user, lead, Role.UNIT_HEAD)
+
+
+def can_complete(user, document):
+    """办结 is confirmed by the secretary (首问责任制: the office closes what it opened)."""
+    return is_secretary(user)
+
+
+can_return_result = can_complete
+can_reassign = can_complete
+
+
+def can_archive(user, document):
+    return is_secretary(user)
+
+
+def can_urge(user, document):
+    """催办 by hand: secretaries and supervision staff."""
+    return (is_secretary(user) or is_supervisor(user)) and document.state in (
+        IncomingDocument.State.INSTRUCTING,
+        IncomingDocument.State.HANDLING,
+        IncomingDocument.State.CIRCULATING,
+        IncomingDocument.State.INSTRUCTED,
+    )
+
+
+def can_add_original(user, document):
+    """Scans and files of the document itself: the secretary, until it is filed."""
+    return is_secretary(user) and document.state != IncomingDocument.State.ARCHIVED
+
+
+# --- a handling unit's steps ------------------------------------------------------------------
+
+
+def can_accept(user, assignment):
+    return _unit_member(user, assignment.unit_id, Role.UNIT_HANDLER)
+
+
+can_submit = can_accept
+can_record_progress = can_accept
+
+
+def can_approve(user, assignment):
+    """The unit head approves what the unit submits (DOMAIN.md §1)."""
+    return _unit_member(user, assignment.unit_id, Role.UNIT_HEAD)
+
+
+can_reject = can_approve
+
+
+def can_request_hand_back(user, assignment):
+    """退回重新分办: a wrongly assigned item is handed back with a reason."""
+    return _unit_member(user, assignment.unit_id, Role.UNIT_HANDLER, Role.UNIT_HEAD)
+
+
+def can_decide_hand_back(user, assignment):
+    return is_secretary(user)
+
+
+def can_reopen(user, assignment):
+    return is_secretary(user)

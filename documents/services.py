@@ -1,0 +1,358 @@
+"""Writes of 收文办理 that are not state transitions: registration (登记), attachments, progress
+notes, manual urging (催办) and the handling policy. Each is one transaction that writes the trail
+(留痕) with it.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from office import numbering, trail
+from office.models import Clearance
+from office.roles import Role
+
+from . import permissions as can
+from .models import Assignment, Attachment, HandlingPolicy, IncomingDocument, Sender
+from .uploads import check_upload
+from .workflow import _tell, unit_people
+
+REGISTRATION_REGISTER = "收文"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What the secretary types in (登记, 条例 art. 24 (1))."""
+
+    sender_name: str
+    sender_level: str
+    sender_number: str
+    title: str
+    doc_type: str
+    kind: str
+    classification: int
+    secrecy_period: str
+    urgency: str
+    copies: int
+    pages: int
+    received_on: object
+    channel: str
+    remarks: str = ""
+
+
+def find_duplicates(*, sender_name, sender_number, year, exclude_pk=None):
+    """Documents of this year with the same sender and sender's number — the commonest
+    registration mistake is registering the same document twice."""
+    sender_number = (sender_number or "").strip()
+    if not sender_number:
+        return IncomingDocument.objects.none()
+    qs = IncomingDocument.objects.filter(
+        sender__name=sender_name.strip(), sender_number=sender_number, year=year
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("id")
+
+
+def sender_for(name, level):
+    """The sender of that name, added on first use (new senders are allowed at registration)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("请填写来文单位。")
+    sender, created = Sender.objects.get_or_create(name=name, defaults={"level": level})
+    return sender
+
+
+def _check_clearance(actor, classification):
+    if classification > actor.clearance:
+        raise ValidationError(
+            f"您的涉密等级为“{Clearance(actor.clearance).label}”，不能登记“{Clearance(classification).label}”文件。"
+        )
+
+
+def incoming_register(data: Registration, *, actor, files=(), ip=None):
+    """登记: the document, its registration number from the 收文 register (allocated in this
+    transaction: no gaps, a document keeps its number) and its scans, or nothing at all."""
+    if not can.is_secretary(actor):
+        raise ValidationError("只有秘书（文书）可以登记收文。")
+    _check_clearance(actor, data.classification)
+    policy = HandlingPolicy.current()
+    checked = [(upload, check_upload(upload, max_mb=policy.max_attachment_mb)) for upload in files]
+    with _StoredFiles() as stored, transaction.atomic():
+        sender = sender_for(data.sender_name, data.sender_level)
+        document = IncomingDocument.objects.create(
+            year=data.received_on.year,
+            sender=sender,
+            sender_name=sender.name,
+            sender_level=sender.level,
+            sender_number=data.sender_number.strip(),
+            title=data.title.strip(),
+            doc_type=data.doc_type,
+            kind=data.kind,
+            classification=data.classification,
+            secrecy_period=data.secrecy_period.strip()
+            if data.classification > Clearance.NONE
+            else "",
+            urgency=data.urgency,
+            copies=data.copies,
+            pages=data.pages,
+            received_on=data.received_on,
+            channel=data.channel,
+            remarks=data.remarks.strip(),
+            registered_by=actor,
+        )
+        serial = numbering.allocate(
+            REGISTRATION_REGISTER,
+            year=document.year,
+            obj=document,
+            actor=actor,
+            pattern=policy.registration_pattern,
+        )
+        IncomingDocument.objects.filter(pk=document.pk).update(
+            registration_number=serial.text, serial=serial.number
+        )
+        document.registration_number, document.serial = serial.text, serial.number
+        trail.record(
+            action="register",
+            action_label="登记",
+            actor=actor,
+            obj=document,
+            to_state=IncomingDocument.State.REGISTERED.label,
+            opinion=f"{sender.name} {document.sender_number}".strip(),
+            ip=ip,
+        )
+        _store(document, checked, actor=actor, purpose=Attachment.Purpose.ORIGINAL, stored=stored)
+    return document
+
+
+REGISTRATION_FIELDS = (
+    "sender_number",
+    "title",
+    "doc_type",
+    "kind",
+    "classification",
+    "secrecy_period",
+    "urgency",
+    "copies",
+    "pages",
+    "received_on",
+    "channel",
+    "remarks",
+)
+
+
+def incoming_update_registration(document, data: Registration, *, actor, ip=None):
+    """Correct the registration data of an open document; the number stays, the change is kept."""
+    if not can.can_edit_registration(actor, document):
+        raise ValidationError("已办结或已归档的收文不能修改登记信息。")
+    _check_clearance(actor, data.classification)
+    if data.kind != document.kind and document.state not in (
+        IncomingDocument.State.REGISTERED,
+        IncomingDocument.State.ACCEPTED,
+    ):
+        raise ValidationError("已拟办或传阅的收文不能改变办件/阅件。")
+    with transaction.atomic():
+        current = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        sender = sender_for(data.sender_name, data.sender_level)
+        values = {name: getattr(data, name) for name in REGISTRATION_FIELDS}
+        values["sender_number"] = values["sender_number"].strip()
+        values["title"] = values["title"].strip()
+        if data.classification == Clearance.NONE:
+            values["secrecy_period"] = ""
+        values.update(sender=sender, sender_name=sender.name, sender_level=sender.level)
+        changes = [
+            f"{IncomingDocument._meta.get_field(name).verbose_name}：{_shown(current, name)} → "
+            f"{_shown_value(current, name, value)}"
+            for name, value in values.items()
+            if name not in ("sender", "sender_level") and getattr(current, name) != value
+        ]
+        if not changes:
+            return current
+        IncomingDocument.objects.filter(pk=document.pk).update(**values)
+        current.refresh_from_db()
+        trail.record(
+            action="edit_registration",
+            action_label="修改登记信息",
+            actor=actor,
+            obj=current,
+            opinion="；".join(changes),
+            ip=ip,
+        )
+    return current
+
+
+def _shown(obj, name):
+    display = getattr(obj, f"get_{name}_display", None)
+    value = display() if display else getattr(obj, name)
+    return value if value not in ("", None) else "（空）"
+
+
+def _shown_value(obj, name, value):
+    field = IncomingDocument._meta.get_field(name)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value if value not in ("", None) else "（空）"
+
+
+class _StoredFiles:
+    """Files written during a transaction, deleted again if the transaction does not commit:
+    a failed registration leaves nothing behind, on disk or in the database."""
+
+    def __init__(self):
+        self.names, self.storage = [], None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and self.storage is not None:
+            for name in self.names:
+                self.storage.delete(name)
+        return False
+
+
+def _store(document, checked, *, actor, purpose, stored, assignment=None):
+    rows = []
+    for upload, info in checked:
+        attachment = Attachment(
+            document=document,
+            assignment=assignment,
+            purpose=purpose,
+            name=(upload.name or "附件")[:200],
+            media_type=info.media_type,
+            size=info.size,
+            sha256=info.sha256,
+            uploaded_by=actor,
+        )
+        attachment.file.save(attachment.name, upload, save=False)
+        stored.storage = attachment.file.storage
+        stored.names.append(attachment.file.name)
+        attachment.save()
+        rows.append(attachment)
+    return rows
+
+
+def add_attachments(document, files, *, actor, assignment=None, ip=None):
+    """Add scans to the document (secretary) or result materials to a unit's part (its handler)."""
+    if assignment is None:
+        if not can.can_add_original(actor, document):
+            raise ValidationError("只有秘书可以为未归档的收文添加附件。")
+        purpose = Attachment.Purpose.ORIGINAL
+    else:
+        if not (
+            can.can_submit(actor, assignment) and assignment.state == Assignment.State.ACCEPTED
+        ):
+            raise ValidationError("只有承办人在办理中可以上传办理结果材料。")
+        purpose = Attachment.Purpose.RESULT
+    if not files:
+        raise ValidationError("请选择要上传的文件。")
+    policy = HandlingPolicy.current()
+    checked = [(upload, check_upload(upload, max_mb=policy.max_attachment_mb)) for upload in files]
+    with _StoredFiles() as stored, transaction.atomic():
+        rows = _store(
+            document, checked, actor=actor, purpose=purpose, assignment=assignment, stored=stored
+        )
+        trail.record(
+            action="attach",
+            action_label="上传附件",
+            actor=actor,
+            obj=document,
+            opinion="、".join(a.name for a in rows),
+            ip=ip,
+        )
+    return rows
+
+
+def record_progress(assignment, *, actor, text, ip=None):
+    """办理进展 reported by the unit's handler while the item is in hand."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("请填写办理进展。")
+    if not can.can_record_progress(actor, assignment):
+        raise ValidationError("只有本单位承办人可以填报办理进展。")
+    if assignment.state != Assignment.State.ACCEPTED:
+        raise ValidationError("接收后、提交办理结果前才能填报办理进展。")
+    with transaction.atomic():
+        note = assignment.progress_notes.create(author=actor, text=text)
+        trail.record(
+            action="progress",
+            action_label=f"{assignment.unit.short_name}填报进展",
+            actor=actor,
+            obj=assignment.document,
+            opinion=text,
+            ip=ip,
+        )
+    return note
+
+
+def urge(document, *, actor, message, ip=None):
+    """催办 by hand: the message goes to whoever holds the document now — the leaders whose turn
+    it is, or the handling units' people — and is kept in the routing history."""
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError("请填写催办内容。")
+    if not can.can_urge(actor, document):
+        raise ValidationError("该收文当前不能催办。")
+    recipients = holders(document)
+    if not recipients:
+        raise ValidationError("该收文当前没有可催办的对象。")
+    with transaction.atomic():
+        trail.record(
+            action="urge",
+            action_label="催办",
+            actor=actor,
+            obj=document,
+            opinion=f"{message}（催办：{'、'.join(u.real_name for u in recipients)}）",
+            ip=ip,
+        )
+        _tell(recipients, document, f"催办：{document.title}", message)
+    return recipients
+
+
+def holders(document):
+    """Who holds the document now (DOMAIN.md: "who holds it")."""
+    S = IncomingDocument.State
+    if document.state == S.INSTRUCTING:
+        return [i.leader for i in can.current_instructions(document)]
+    if document.state == S.CIRCULATING:
+        return [c.leader for c in can.current_circulations(document)]
+    if document.state in (S.REGISTERED, S.ACCEPTED, S.INSTRUCTED, S.AWAITING_COMPLETION):
+        return [document.registered_by]
+    if document.state == S.HANDLING:
+        people = []
+        for assignment in document.assignments.filter(state__in=Assignment.ACTIVE_STATES):
+            role = (
+                Role.UNIT_HEAD
+                if assignment.state == Assignment.State.SUBMITTED
+                else Role.UNIT_HANDLER
+            )
+            people += unit_people(assignment.unit_id, role)
+        return people
+    return []
+
+
+def handling_policy_update(*, actor, values, ip=None):
+    """The system administrator's settings for deadlines, warnings and escalation."""
+    from office.permissions import can_configure
+
+    if not can_configure(actor):
+        raise ValidationError("只有系统管理员可以修改收文办理设置。")
+    with transaction.atomic():
+        policy = HandlingPolicy.objects.select_for_update().get(pk=HandlingPolicy.current().pk)
+        changes = []
+        for name, value in values.items():
+            if getattr(policy, name) != value:
+                field = HandlingPolicy._meta.get_field(name)
+                changes.append(f"{field.verbose_name}：{getattr(policy, name)} → {value}")
+                setattr(policy, name, value)
+        if changes:
+            policy.save()
+            trail.record(
+                action="handling_policy",
+                action_label="修改收文办理设置",
+                actor=actor,
+                obj=policy,
+                opinion="；".join(changes),
+                ip=ip,
+            )
+    return policy

@@ -1,0 +1,119 @@
+"""The whole way of a 办件 and a 阅件 through the office, step by step through the services."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from documents import services, workflow
+from documents.models import Assignment, IncomingDocument
+from office.models import Notification, TrailEvent, Urgency
+from office.roles import Role
+from tests.conftest import make_user
+
+S = IncomingDocument.State
+
+
+def registration(**overrides):
+    values = dict(
+        sender_name="广东省应急管理厅",
+        sender_level="higher",
+        sender_number="粤应急函〔2026〕15号",
+        title="关于开展消防安全专项督办的通知",
+        doc_type="notice",
+        kind="action",
+        classification=0,
+        secrecy_period="",
+        urgency=Urgency.URGENT,
+        copies=1,
+        pages=3,
+        received_on=datetime.date(2026, 11, 23),
+        channel="paper",
+    )
+    values.update(overrides)
+    return services.Registration(**values)
+
+
+@pytest.fixture
+def head_b(units):
+    return make_user("fuzeren_b", "吴局长", unit=units["b"], roles=[Role.UNIT_HEAD])
+
+
+def test_an_urgent_action_document_from_registration_to_filing(
+    personas, units, django_capture_on_commit_callbacks
+):
+    secretary, leader = personas["secretary"], personas["leader"]
+    doc = services.incoming_register(registration(), actor=secretary)
+    assert doc.registration_number == "收〔2026〕0001号"
+    workflow.screen(doc, actor=secretary)
+    workflow.propose_handling(
+        doc,
+        actor=secretary,
+        opinion="拟请李副市长阅示，由市教育局办理。",
+        leaders=[leader],
+        lead_unit=units["a"],
+    )
+    assert Notification.objects.filter(recipient=leader, title__contains="请批示").exists()
+    doc.refresh_from_db()
+    workflow.instruct(doc, actor=leader, instruction="请市教育局抓紧落实。", to_supervise=True)
+    doc.refresh_from_db()
+    assert doc.state == S.HANDLING and doc.lead_unit == units["a"]
+    assert doc.deadline is not None
+    lead = doc.assignments.get()
+    handler, head = personas["handler_a"], personas["head_a"]
+    assert Notification.objects.filter(recipient=handler).exists()
+    workflow.accept(lead, actor=handler)
+    services.record_progress(lead, actor=handler, text="已召开专题会研究。")
+    workflow.submit(lead, actor=handler, result="已全面排查整改。")
+    with pytest.raises(PermissionDenied):
+        workflow.approve(lead, actor=handler)
+    workflow.approve(lead, actor=head)
+    doc.refresh_from_db()
+    assert doc.state == S.AWAITING_COMPLETION
+    workflow.complete(doc, actor=secretary)
+    doc.refresh_from_db()
+    assert doc.state == S.COMPLETED and doc.completed_on
+    workflow.archive(doc, actor=secretary)
+    doc.refresh_from_db()
+    assert doc.state == S.ARCHIVED and doc.archive_number.endswith("-0001")
+    actions = list(
+        TrailEvent.objects.filter(object_id=doc.pk, content_type__model="incomingdocument")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions[:4] == ["register", "screen", "propose_handling", "instruct"]
+    assert "complete" in actions and actions[-1] == "archive"
+
+
+def test_a_reading_document_circulates_in_order(personas, units):
+    secretary, leader = personas["secretary"], personas["leader"]
+    second = make_user(
+        "lingdao2", "张秘书长", unit=units["government"], roles=[Role.LEADER], clearance=3
+    )
+    doc = services.incoming_register(registration(kind="reading"), actor=secretary)
+    workflow.screen(doc, actor=secretary)
+    workflow.circulate(doc, actor=secretary, leaders=[leader, second])
+    doc.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        workflow.initial(doc, actor=second)
+    workflow.initial(doc, actor=leader, remark="阅。")
+    assert Notification.objects.filter(recipient=second, title__contains="请阅").exists()
+    workflow.initial(doc, actor=second)
+    doc.refresh_from_db()
+    assert doc.state == S.COMPLETED
+
+
+def test_a_wrongly_assigned_lead_unit_hands_it_back(personas, units, head_b):
+    secretary = personas["secretary"]
+    doc = services.incoming_register(registration(), actor=secretary)
+    workflow.screen(doc, actor=secretary)
+    workflow.assign(doc, actor=secretary, lead_unit=units["b"], co_units=[units["a"]])
+    lead = doc.assignments.get(role=Assignment.Role.LEAD)
+    workflow.request_hand_back(lead, actor=personas["handler_b"], reason="不属于我局职责。")
+    workflow.grant_hand_back(lead, actor=secretary)
+    doc.refresh_from_db()
+    assert doc.state == S.INSTRUCTED and doc.lead_unit is None
+    workflow.assign(doc, actor=secretary, lead_unit=units["a"])
+    doc.refresh_from_db()
+    assert doc.lead_unit == units["a"]
+    assert doc.assignments.filter(unit=units["a"], role="co").exists()  # the co-unit keeps its part

@@ -6,9 +6,14 @@ documents assigned to their unit; a document above the user's clearance does not
 no list entry, no count, no search hit, no export row, 404 on its URL (DOMAIN.md §2).
 """
 
-from office.permissions import Visibility, get_visible_or_404, visible
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from .models import IncomingDocument
+from office.models import TrailEvent
+from office.permissions import Visibility, get_visible_or_404, scope_for, visible
+from office.roles import Role
+
+from .models import Assignment, Attachment, Circulation, IncomingDocument, LeaderInstruction
 
 INCOMING_VISIBILITY = Visibility(
     clearance_field="classification",
@@ -26,3 +31,195 @@ def incoming_visible_to(user, queryset=None):
 def incoming_get_or_404(user, pk, queryset=None):
     qs = IncomingDocument.objects.all() if queryset is None else queryset
     return get_visible_or_404(qs, user, INCOMING_VISIBILITY, pk=pk)
+
+
+# --- my lists: 待办 / 已办 / 我登记的 ---------------------------------------------------------
+
+SECRETARY_STATES = (
+    IncomingDocument.State.REGISTERED,
+    IncomingDocument.State.ACCEPTED,
+    IncomingDocument.State.INSTRUCTED,
+    IncomingDocument.State.AWAITING_COMPLETION,
+    IncomingDocument.State.COMPLETED,
+)
+
+
+def _my_turn_as_leader(user):
+    """Documents where a pending instruction or unread circulation of this leader is in the
+    current round (no earlier round still pending)."""
+    earlier_instruction = LeaderInstruction.objects.filter(
+        document=OuterRef("document"),
+        instructed_at__isnull=True,
+        sequence__lt=OuterRef("sequence"),
+    )
+    instructions = LeaderInstruction.objects.filter(
+        leader=user, instructed_at__isnull=True, document__state=IncomingDocument.State.INSTRUCTING
+    ).filter(~Exists(earlier_instruction))
+    earlier_circulation = Circulation.objects.filter(
+        document=OuterRef("document"), read_at__isnull=True, sequence__lt=OuterRef("sequence")
+    )
+    circulations = Circulation.objects.filter(
+        leader=user, read_at__isnull=True, document__state=IncomingDocument.State.CIRCULATING
+    ).filter(~Exists(earlier_circulation))
+    return Q(pk__in=instructions.values("document_id")) | Q(
+        pk__in=circulations.values("document_id")
+    )
+
+
+def incoming_todo_filter(user):
+    """What waits for this user (待办): the secretaries' steps, a leader's turn, a unit's part."""
+    scope = scope_for(user)
+    q = Q(pk__in=[])
+    if scope.has(Role.SECRETARY):
+        q |= Q(state__in=SECRETARY_STATES)
+    if scope.has(Role.LEADER):
+        q |= _my_turn_as_leader(user)
+    unit_states = []
+    if scope.has(Role.UNIT_HANDLER):
+        unit_states += [Assignment.State.ASSIGNED, Assignment.State.ACCEPTED]
+    if scope.has(Role.UNIT_HEAD):
+        unit_states += [Assignment.State.SUBMITTED]
+    if unit_states and scope.unit_ids:
+        q |= Q(
+            pk__in=Assignment.objects.filter(
+                unit_id__in=scope.unit_ids, state__in=unit_states
+            ).values("document_id")
+        )
+    return q
+
+
+def incoming_todo(user):
+    return incoming_visible_to(user).filter(incoming_todo_filter(user))
+
+
+def incoming_done(user):
+    """已办: documents on which this user took a step (the trail knows), newest first."""
+    document_type = ContentType.objects.get_for_model(IncomingDocument)
+    assignment_type = ContentType.objects.get_for_model(Assignment)
+    on_documents = TrailEvent.objects.filter(
+        actor=user, content_type=document_type, action__in=STEP_ACTIONS
+    ).values("object_id")
+    on_parts = Assignment.objects.filter(
+        pk__in=TrailEvent.objects.filter(actor=user, content_type=assignment_type).values(
+            "object_id"
+        )
+    ).values("document_id")
+    return incoming_visible_to(user).filter(Q(pk__in=on_documents) | Q(pk__in=on_parts))
+
+
+# Trail actions that are steps of the work (not mere openings of a classified document).
+STEP_ACTIONS = (
+    "register",
+    "screen",
+    "return_to_sender",
+    "propose_handling",
+    "instruct",
+    "conclude_instructions",
+    "assign",
+    "reassign",
+    "submit_for_completion",
+    "return_result",
+    "complete",
+    "circulate",
+    "initial",
+    "finish_circulation",
+    "archive",
+    "urge",
+    "progress",
+    "attach",
+    "edit_registration",
+)
+
+
+def incoming_registered_by(user):
+    """我登记的 (首问责任制: the registrar owns it until it is handed on)."""
+    return incoming_visible_to(user).filter(registered_by=user)
+
+
+def incoming_archive(user, year):
+    """The year's archive list (归档目录), in archive-number order."""
+    return incoming_visible_to(user).filter(
+        state=IncomingDocument.State.ARCHIVED, archived_on__year=year
+    )
+
+
+LIST_COLUMNS = (
+    "id",
+    "registration_number",
+    "year",
+    "serial",
+    "sender_name",
+    "sender_number",
+    "title",
+    "doc_type",
+    "kind",
+    "classification",
+    "urgency",
+    "received_on",
+    "state",
+    "lead_unit__short_name",
+    "deadline",
+    "completed_on",
+    "archive_number",
+    "archived_on",
+)
+
+
+def for_list(queryset):
+    """The columns a list shows, and no more (list pages never fetch what they do not show)."""
+    return queryset.select_related("lead_unit").only(*LIST_COLUMNS)
+
+
+# --- one document's page ----------------------------------------------------------------------
+
+
+def incoming_for_page(user, pk):
+    """The document with everything its page and its permission checks read, in a fixed number
+    of queries."""
+    queryset = IncomingDocument.objects.select_related(
+        "registered_by", "proposed_by", "proposed_lead_unit", "lead_unit", "completed_by", "sender"
+    ).prefetch_related(
+        "proposed_co_units",
+        Prefetch(
+            "instructions",
+            queryset=LeaderInstruction.objects.select_related("leader", "requested_by"),
+        ),
+        Prefetch("circulations", queryset=Circulation.objects.select_related("leader")),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related(
+                "unit", "handler", "approved_by", "assigned_by", "document"
+            ).prefetch_related("progress_notes__author", "attachments"),
+        ),
+        Prefetch(
+            "attachments",
+            queryset=Attachment.objects.filter(purpose=Attachment.Purpose.ORIGINAL).select_related(
+                "uploaded_by"
+            ),
+            to_attr="originals",
+        ),
+    )
+    return incoming_get_or_404(user, pk, queryset)
+
+
+def ordered_assignments(document):
+    """主办 first, then 协办 in the order assigned; withdrawn parts last."""
+    return sorted(
+        document.assignments.all(),
+        key=lambda a: (a.state == Assignment.State.WITHDRAWN, not a.is_lead, a.assigned_at, a.pk),
+    )
+
+
+def document_history(document):
+    """流转记录: the document's own steps and its handling units' steps, oldest first."""
+    document_type = ContentType.objects.get_for_model(IncomingDocument)
+    assignment_type = ContentType.objects.get_for_model(Assignment)
+    part_ids = [a.pk for a in document.assignments.all()]
+    return (
+        TrailEvent.objects.filter(
+            Q(content_type=document_type, object_id=document.pk)
+            | Q(content_type=assignment_type, object_id__in=part_ids)
+        )
+        .exclude(action="open")
+        .order_by("at", "id")
+    )

@@ -320,7 +320,8 @@ def holders(document):
         return [document.registered_by]
     if document.state == S.HANDLING:
         people = []
-        for assignment in document.assignments.filter(state__in=Assignment.ACTIVE_STATES):
+        active = [a for a in document.assignments.all() if a.state in Assignment.ACTIVE_STATES]
+        for assignment in active:
             role = (
                 Role.UNIT_HEAD
                 if assignment.state == Assignment.State.SUBMITTED
@@ -356,3 +357,13 @@ def handling_policy_update(*, actor, values, ip=None):
                 ip=ip,
             )
     return policy
+
+
+def submit_result(assignment, *, actor, result, files=(), ip=None):
+    """提交办理结果 with its materials: the files and the step land together or not at all."""
+    from . import workflow
+
+    with transaction.atomic():
+        if files:
+            add_attachments(assignment.document, files, actor=actor, assignment=assignment, ip=ip)
+        return workflow.submit(assignment, actor=actor, result=result, ip=ip)

@@ -51,10 +51,25 @@ def notify(recipients, *, title, body="", url="", obj=None, urgent=False):
         Delivery.objects.bulk_create(deliveries)
         created.append(note)
     if created:
-        from .tasks import relay_outbox
-
-        transaction.on_commit(relay_outbox.delay)
+        _queue_relay()
     return created
+
+
+def _relay_after_commit():
+    from .tasks import relay_outbox
+
+    relay_outbox.delay()
+
+
+def _queue_relay():
+    """One relay task per transaction, however many notifications it wrote (a sweeper's morning
+    of reminders would otherwise queue a task per reminder)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        entry[1] is _relay_after_commit for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_relay_after_commit)
 
 
 def unread_count(user):

@@ -9,6 +9,7 @@ worker and beat. With DATABASE_URL / REDIS_URL set it uses PostgreSQL and Redis.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -207,6 +208,12 @@ CELERY_BEAT_SCHEDULE = {
     "office-sweep-password-expiry": {
         "task": "office.tasks.sweep_password_expiry",
         "schedule": 3600.0,
+    },
+    # 自动催办 of incoming documents (documents.deadlines): hourly in office hours — red and
+    # escalation reminders are urgent (SMS), so never at night; a repeat run sends nothing twice.
+    "documents-sweep-incoming-deadlines": {
+        "task": "documents.tasks.sweep_incoming_deadlines",
+        "schedule": crontab(minute=5, hour="8-18"),
     },
 }
 

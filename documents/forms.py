@@ -213,7 +213,12 @@ class ProposeForm(forms.Form):
         help_text="不勾选时按所列顺序依次呈送，前一位领导批示后再送下一位。",
     )
     lead_unit = UnitChoiceField(label="拟主办单位", queryset=Unit.objects.none(), required=False)
-    co_units = UnitsChoiceField(label="拟协办单位", queryset=Unit.objects.none(), required=False)
+    co_units = UnitsChoiceField(
+        label="拟协办单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="可多选（按住 Ctrl 点选）；不要再选主办单位。",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,7 +234,12 @@ class InstructForm(forms.Form):
     )
     change_units = forms.BooleanField(label="指定或调整承办单位", required=False)
     lead_unit = UnitChoiceField(label="主办单位", queryset=Unit.objects.none(), required=False)
-    co_units = UnitsChoiceField(label="协办单位", queryset=Unit.objects.none(), required=False)
+    co_units = UnitsChoiceField(
+        label="协办单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="可多选（按住 Ctrl 点选）；不要再选主办单位。",
+    )
     further_leaders = LeaderChoiceField(
         label="再呈其他领导",
         queryset=User.objects.none(),
@@ -253,7 +263,12 @@ class InstructForm(forms.Form):
 
 class AssignForm(forms.Form):
     lead_unit = UnitChoiceField(label="主办单位", queryset=Unit.objects.none())
-    co_units = UnitsChoiceField(label="协办单位", queryset=Unit.objects.none(), required=False)
+    co_units = UnitsChoiceField(
+        label="协办单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="可多选（按住 Ctrl 点选）；不要再选主办单位。",
+    )
     deadline = forms.DateField(
         label="办理期限",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -99,10 +99,11 @@ def can_conclude_instructions(user, document):
 
 
 def can_assign(user, document):
-    """分办 to handling units: the secretary, or a leader who instructed on it."""
-    return document.kind == IncomingDocument.Kind.ACTION and (
-        is_secretary(user) or (is_leader(user) and _has_instructed(user, document))
-    )
+    """分办 to handling units: the secretary, or a leader who instructed on it — never while a
+    leader's instruction is still awaited (that leader's turn would be lost)."""
+    if document.kind != IncomingDocument.Kind.ACTION or current_instructions(document):
+        return False
+    return is_secretary(user) or (is_leader(user) and _has_instructed(user, document))
 
 
 def can_circulate(user, document):
@@ -116,10 +117,11 @@ def can_initial(user, document):
 
 
 def can_finish_circulation(user, document):
-    """The circulation ends when the last leader has read it, or when a secretary ends it."""
-    return is_secretary(user) or (
-        is_leader(user) and any(c.leader_id == user.pk for c in document.circulations.all())
-    )
+    """The circulation ends when the last leader has read it, or when a secretary ends it early."""
+    if is_secretary(user):
+        return True
+    on_list = any(c.leader_id == user.pk for c in document.circulations.all())
+    return is_leader(user) and on_list and not current_circulations(document)
 
 
 def can_submit_for_completion(user, document):

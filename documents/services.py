@@ -144,7 +144,7 @@ REGISTRATION_FIELDS = (
 def incoming_update_registration(document, data: Registration, *, actor, ip=None):
     """Correct the registration data of an open document; the number stays, the change is kept."""
     if not can.can_edit_registration(actor, document):
-        raise ValidationError("已办结或已归档的收文不能修改登记信息。")
+        raise ValidationError("只有秘书可以在办结前修改登记信息；已办结或已归档的收文只读。")
     _check_clearance(actor, data.classification)
     if data.kind != document.kind and document.state not in (
         IncomingDocument.State.REGISTERED,
@@ -322,12 +322,16 @@ def holders(document):
         people = []
         active = [a for a in document.assignments.all() if a.state in Assignment.ACTIVE_STATES]
         for assignment in active:
+            if assignment.state == Assignment.State.HAND_BACK_REQUESTED:
+                people.append(document.registered_by)  # the secretary decides on it
+                continue
             role = (
                 Role.UNIT_HEAD
                 if assignment.state == Assignment.State.SUBMITTED
                 else Role.UNIT_HANDLER
             )
             people += unit_people(assignment.unit_id, role)
+        people = list({person.pk: person for person in people}.values())
         return people
     return []
 

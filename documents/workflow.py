@@ -165,6 +165,29 @@ def _required(text, message):
     return text
 
 
+def _already_acted(actor, document, turns, done_field):
+    """A second click by a leader who already took their turn (or on a document that moved on)
+    is a stale page, not a lack of permission."""
+    mine = [t for t in turns if t.leader_id == actor.pk]
+    return bool(mine) and (
+        document.state not in (S.INSTRUCTING, S.CIRCULATING)
+        or all(getattr(t, done_field) is not None for t in mine)
+    )
+
+
+def _check_leaders(leaders, document):
+    """Only leaders receive documents for instruction or reading, and only within their
+    clearance (a document above it does not exist for them)."""
+    from office.permissions import scope_for
+
+    for person in leaders:
+        scope = scope_for(person)
+        if Role.LEADER not in scope.roles:
+            raise ValidationError(f"{person.real_name}不是领导，不能呈送。")
+        if person.clearance < document.classification:
+            raise ValidationError(f"{person.real_name}的涉密等级低于该文件密级，不能呈送。")
+
+
 def _locked(document):
     """Re-read the document under a row lock: steps that also touch its instructions,
     circulations or assignments serialise on it."""
@@ -206,6 +229,7 @@ def propose_handling(
     leaders = list(dict.fromkeys(leaders))
     if not leaders:
         raise ValidationError("请选择呈送批示的领导。")
+    _check_leaders(leaders, document)
     _check_units(lead_unit, co_units)
     with transaction.atomic():
         DOCUMENT.perform(
@@ -250,9 +274,14 @@ def instruct(
     instruction = _required(instruction, "请填写批示意见。")
     if change_units:
         _check_units(lead_unit, co_units)
+    _check_leaders(further_leaders, document)
     with transaction.atomic():
         document = _locked(document)
         mine = can.my_current_instruction(actor, document)
+        if mine is None and _already_acted(
+            actor, document, document.instructions.all(), "instructed_at"
+        ):
+            raise InvalidTransition("您已批示过该文件，或它已转入下一环节，请刷新页面后查看。")
         DOCUMENT.perform(document, "instruct", actor=actor, opinion=instruction, ip=ip)
         mine.instruction = instruction
         mine.instructed_at = timezone.now()
@@ -342,6 +371,18 @@ def assign(document, *, actor, lead_unit, co_units=(), deadline=None, opinion=""
             for a in document.assignments.exclude(state=A.WITHDRAWN).select_for_update()
         }
         created = []
+        promoted = live.get(lead_unit.pk)
+        if promoted is not None and not promoted.is_lead:
+            # A co-unit made lead (after the lead unit handed it back) keeps its work so far.
+            Assignment.objects.filter(pk=promoted.pk).update(
+                role=Assignment.Role.LEAD, deadline=deadline
+            )
+            _tell(
+                unit_people(lead_unit.pk, Role.UNIT_HANDLER),
+                document,
+                f"改为主办：{document.title}",
+                f"办理期限：{deadline:%Y年%-m月%-d日}",
+            )
         for unit, role in [(lead_unit, Assignment.Role.LEAD)] + [
             (u, Assignment.Role.CO) for u in co_units
         ]:
@@ -370,6 +411,7 @@ def circulate(document, *, actor, leaders, parallel=False, opinion="", ip=None):
     leaders = list(dict.fromkeys(leaders))
     if not leaders:
         raise ValidationError("请选择传阅的领导。")
+    _check_leaders(leaders, document)
     with transaction.atomic():
         DOCUMENT.perform(
             document,
@@ -392,6 +434,8 @@ def initial(document, *, actor, remark="", ip=None):
     with transaction.atomic():
         document = _locked(document)
         mine = can.my_current_circulation(actor, document)
+        if mine is None and _already_acted(actor, document, document.circulations.all(), "read_at"):
+            raise InvalidTransition("您已圈阅过该文件，或传阅已结束，请刷新页面后查看。")
         DOCUMENT.perform(document, "initial", actor=actor, opinion=remark.strip(), ip=ip)
         mine.read_at = timezone.now()
         mine.remark = remark.strip()
@@ -483,9 +527,7 @@ def approve(assignment, *, actor, opinion="", ip=None):
         )
         document = assignment.document
         if assignment.is_lead:
-            DOCUMENT.perform(
-                _locked(document), "submit_for_completion", actor=actor, opinion=opinion, ip=ip
-            )
+            DOCUMENT.perform(_locked(document), "submit_for_completion", actor=actor, ip=ip)
             _tell(
                 [document.registered_by],
                 document,
@@ -606,10 +648,14 @@ def return_result(document, *, actor, opinion, ip=None):
     opinion = _required(opinion, "请填写退回理由。")
     with transaction.atomic():
         document = _locked(document)
-        lead = document.assignments.select_for_update().get(
-            role=Assignment.Role.LEAD, state=A.APPROVED
-        )
         DOCUMENT.perform(document, "return_result", actor=actor, opinion=opinion, ip=ip)
+        lead = (
+            document.assignments.select_for_update()
+            .filter(role=Assignment.Role.LEAD, state=A.APPROVED)
+            .first()
+        )
+        if lead is None:
+            raise InvalidTransition("主办单位的办理结果已被退回或撤回，请刷新页面后查看。")
         ASSIGNMENT.perform(lead, "reopen", actor=actor, opinion=opinion, ip=ip)
         _tell(
             unit_people(lead.unit_id, Role.UNIT_HANDLER),

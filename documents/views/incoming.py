@@ -98,7 +98,7 @@ def duplicate_check(request):
 def edit_registration(request, pk):
     document = selectors.incoming_get_or_404(request.user, pk)
     if not can.can_edit_registration(request.user, document):
-        raise PermissionDenied("已办结或已归档的收文不能修改登记信息。")
+        raise PermissionDenied("只有秘书可以在办结前修改登记信息；已办结或已归档的收文只读。")
     form = forms.RegistrationForm(
         request.POST or None,
         user=request.user,

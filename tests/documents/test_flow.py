@@ -116,4 +116,33 @@ def test_a_wrongly_assigned_lead_unit_hands_it_back(personas, units, head_b):
     workflow.assign(doc, actor=secretary, lead_unit=units["a"])
     doc.refresh_from_db()
     assert doc.lead_unit == units["a"]
-    assert doc.assignments.filter(unit=units["a"], role="co").exists()  # the co-unit keeps its part
+    # The former co-unit becomes the lead unit and keeps its part (one live part per unit).
+    assert doc.assignments.get(unit=units["a"]).role == "lead"
+
+
+def test_no_assignment_past_a_leader_still_to_instruct(personas, units):
+    """A leader's turn is never skipped: the secretary assigns only after the instructions."""
+    secretary, leader = personas["secretary"], personas["leader"]
+    doc = services.incoming_register(registration(), actor=secretary)
+    workflow.screen(doc, actor=secretary)
+    workflow.propose_handling(doc, actor=secretary, opinion="请阅示。", leaders=[leader])
+    doc.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        workflow.assign(doc, actor=secretary, lead_unit=units["a"])
+
+
+def test_only_leaders_within_clearance_receive_a_document(personas, units):
+    from django.core.exceptions import ValidationError
+
+    secretary = personas["secretary"]
+    doc = services.incoming_register(
+        registration(classification=1, secrecy_period="1年"), actor=secretary
+    )
+    workflow.screen(doc, actor=secretary)
+    low = make_user("lingdao3", "低密级领导", unit=units["government"], roles=[Role.LEADER])
+    with pytest.raises(ValidationError, match="涉密等级低于"):
+        workflow.propose_handling(doc, actor=secretary, opinion="请阅示。", leaders=[low])
+    with pytest.raises(ValidationError, match="不是领导"):
+        workflow.propose_handling(
+            doc, actor=secretary, opinion="请阅示。", leaders=[personas["handler_a"]]
+        )

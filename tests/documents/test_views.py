@@ -319,3 +319,22 @@ class TestMyLists:
         from documents.models import HandlingPolicy
 
         assert HandlingPolicy.current().urgent_days == 2
+
+
+def test_not_found_is_a_chinese_page_with_a_way_back(client, personas, units, incoming_factory):
+    document = incoming_factory(personas["secretary"], lead_unit=units["a"])
+    login(client, personas["handler_b"])
+    response = client.get(reverse("documents:incoming-detail", args=[document.pk]))
+    text = response.content.decode()
+    assert response.status_code == 404
+    assert "没有找到该页面或记录" in text and reverse("office:desk") in text
+    assert document.title not in text
+
+
+def test_the_sidebar_highlights_one_entry(client, personas):
+    login(client, personas["secretary"])
+    text = client.get(reverse("documents:incoming-archive")).content.decode()
+    assert text.count('aria-current="page"') == 1
+    text = client.get(reverse("documents:incoming-todo")).content.decode()
+    sidebar = text.split('class="shell-sidebar"', 1)[1].split("</nav>", 1)[0]
+    assert sidebar.count(" active") == 1

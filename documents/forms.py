@@ -274,6 +274,12 @@ class AssignForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="默认按紧急程度计算工作日（特急、加急、平件），可调整。",
     )
+    co_deadline = forms.DateField(
+        label="协办期限",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="协办单位向主办单位反馈意见的期限；不填则与办理期限相同。",
+    )
     opinion = forms.CharField(
         label="交办意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -288,6 +294,15 @@ class AssignForm(forms.Form):
         if day < timezone.localdate():
             raise forms.ValidationError("办理期限不能早于今天。")
         return day
+
+    def clean(self):
+        data = super().clean()
+        deadline, co_deadline = data.get("deadline"), data.get("co_deadline")
+        if deadline and co_deadline and co_deadline > deadline:
+            self.add_error("co_deadline", "协办期限不能晚于办理期限。")
+        if co_deadline and co_deadline < timezone.localdate():
+            self.add_error("co_deadline", "协办期限不能早于今天。")
+        return data
 
 
 class CirculateForm(forms.Form):

@@ -343,15 +343,21 @@ def default_deadline(document, start=None):
     return calendar.add_working_days(start, policy.days_for(document.urgency))
 
 
-def assign(document, *, actor, lead_unit, co_units=(), deadline=None, opinion="", ip=None):
+def assign(
+    document, *, actor, lead_unit, co_units=(), deadline=None, co_deadline=None, opinion="", ip=None
+):
     """交办: one lead unit (主办) and optional co-units (协办), each with a deadline in working days
-    (the same for all unless given). Units already working on it keep their part."""
+    (by urgency unless given; co-units may be given an earlier one, so that their opinions reach
+    the lead unit in time). Units already working on it keep their part."""
     if lead_unit is None:
         raise ValidationError("请选择主办单位。")
     _check_units(lead_unit, co_units)
     deadline = deadline or default_deadline(document)
-    if deadline < timezone.localdate():
+    co_deadline = co_deadline or deadline
+    if min(deadline, co_deadline) < timezone.localdate():
         raise ValidationError("办理期限不能早于今天。")
+    if co_deadline > deadline:
+        raise ValidationError("协办期限不能晚于主办单位的办理期限。")
     with transaction.atomic():
         document = _locked(document)
         DOCUMENT.perform(
@@ -390,7 +396,11 @@ def assign(document, *, actor, lead_unit, co_units=(), deadline=None, opinion=""
                 continue
             created.append(
                 Assignment.objects.create(
-                    document=document, unit=unit, role=role, deadline=deadline, assigned_by=actor
+                    document=document,
+                    unit=unit,
+                    role=role,
+                    deadline=deadline if role == Assignment.Role.LEAD else co_deadline,
+                    assigned_by=actor,
                 )
             )
         for assignment in created:
@@ -398,7 +408,7 @@ def assign(document, *, actor, lead_unit, co_units=(), deadline=None, opinion=""
                 unit_people(assignment.unit_id, Role.UNIT_HANDLER),
                 document,
                 f"新交办（{assignment.get_role_display()}）：{document.title}",
-                f"办理期限：{deadline:%Y年%-m月%-d日}",
+                f"办理期限：{assignment.deadline:%Y年%-m月%-d日}",
             )
     return document
 

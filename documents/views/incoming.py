@@ -167,6 +167,7 @@ DOCUMENT_STEPS = {
             lead_unit=f["lead_unit"],
             co_units=list(f["co_units"]),
             deadline=f["deadline"],
+            co_deadline=f["co_deadline"],
             opinion=f["opinion"],
             ip=ip,
         ),

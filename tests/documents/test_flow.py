@@ -146,3 +146,36 @@ def test_only_leaders_within_clearance_receive_a_document(personas, units):
         workflow.propose_handling(
             doc, actor=secretary, opinion="请阅示。", leaders=[personas["handler_a"]]
         )
+
+
+def test_co_units_may_get_an_earlier_deadline(personas, units):
+    from django.core.exceptions import ValidationError
+
+    from office.calendar import add_working_days
+
+    secretary = personas["secretary"]
+    doc = services.incoming_register(registration(), actor=secretary)
+    workflow.screen(doc, actor=secretary)
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    lead_due, co_due = add_working_days(today, 10), add_working_days(today, 5)
+    with pytest.raises(ValidationError, match="协办期限不能晚于"):
+        workflow.assign(
+            doc,
+            actor=secretary,
+            lead_unit=units["a"],
+            co_units=[units["b"]],
+            deadline=co_due,
+            co_deadline=lead_due,
+        )
+    workflow.assign(
+        doc,
+        actor=secretary,
+        lead_unit=units["a"],
+        co_units=[units["b"]],
+        deadline=lead_due,
+        co_deadline=co_due,
+    )
+    assert doc.assignments.get(unit=units["a"]).deadline == lead_due
+    assert doc.assignments.get(unit=units["b"]).deadline == co_due

@@ -338,3 +338,20 @@ def test_the_sidebar_highlights_one_entry(client, personas):
     text = client.get(reverse("documents:incoming-todo")).content.decode()
     sidebar = text.split('class="shell-sidebar"', 1)[1].split("</nav>", 1)[0]
     assert sidebar.count(" active") == 1
+
+
+def test_the_desk_lists_the_users_incoming_work(client, personas, units, incoming_factory):
+    overdue = incoming_factory(
+        personas["secretary"],
+        lead_unit=units["a"],
+        state=S.HANDLING,
+        deadline=timezone.localdate() - datetime.timedelta(days=3),
+        title="逾期未办的来文",
+    )
+    incoming_factory(
+        personas["secretary"], lead_unit=units["b"], state=S.HANDLING, title="别人的来文"
+    )
+    login(client, personas["handler_a"])
+    text = client.get(reverse("office:desk")).content.decode()
+    assert overdue.title in text and "别人的来文" not in text
+    assert "逾期" in text

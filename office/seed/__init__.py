@@ -21,6 +21,7 @@ DEMO_PASSWORD = "Demo@2026"
 
 SEEDERS = [
     "office.seed.core.seed_core",
+    "documents.seed.seed_incoming",
 ]
 
 

@@ -480,7 +480,7 @@ class TestDocumentSteps:
         assert doc.state == S.AWAITING_COMPLETION
         assert (fresh(part).state, fresh(part).approved_by) == (A.APPROVED, head)
         assert_step(part, "approve", head, ("待单位审核", "已办结"), "同意上报。")
-        assert_step(doc, "submit_for_completion", head, ("承办中", "待办结"), "同意上报。")
+        assert_step(doc, "submit_for_completion", head, ("承办中", "待办结"), "")
         assert told(build.secretary, doc, "请确认办结")
 
     def test_return_result_reopens_the_lead_units_part(self, build, personas):

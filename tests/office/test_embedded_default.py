@@ -120,3 +120,44 @@ def test_every_shell_page_answers_for_the_demo_accounts(embedded_env):
     lines = out.strip().splitlines()
     assert len(lines) == 14
     assert all(line.endswith(" 200") for line in lines), out
+
+
+def test_incoming_document_pages_work_on_the_embedded_default(embedded_env):
+    """收文 on SQLite: the lists, the register with a Chinese search, statistics, a document's
+    page and its routing slip, and a registration from the form, for the demo accounts."""
+    env, _ = embedded_env
+    out = django_script(
+        env,
+        "from django.utils import timezone\n"
+        "from django.test import Client\n"
+        "from documents.models import IncomingDocument\n"
+        "doc = IncomingDocument.objects.filter(state='archived').order_by('id').first()\n"
+        "pages = {\n"
+        "  'wangxiaoyan': ['/documents/incoming/', '/documents/incoming/done/',\n"
+        "                  '/documents/incoming/mine/', '/documents/incoming/new/',\n"
+        "                  '/documents/incoming/register/?q=%E6%B6%88%E9%98%B2',\n"
+        "                  '/documents/incoming/statistics/', '/documents/incoming/archive/',\n"
+        "                  f'/documents/incoming/{doc.pk}/', f'/documents/incoming/{doc.pk}/slip.pdf',\n"
+        "                  '/search/?q=%E7%9D%A3%E5%8A%9E'],\n"
+        "  'chenliming': ['/', '/documents/incoming/', '/documents/incoming/statistics/'],\n"
+        "  'tanxiaofang': ['/', '/documents/incoming/', '/documents/incoming/register/'],\n"
+        "  'jiangtao': ['/documents/incoming/settings/'],\n"
+        "}\n"
+        "for username, urls in pages.items():\n"
+        "    client = Client(SERVER_NAME='localhost')\n"
+        "    client.post('/login/', {'username': username, 'password': 'Demo@2026'})\n"
+        "    for url in urls:\n"
+        "        print(username, url, client.get(url).status_code)\n"
+        "client = Client(SERVER_NAME='localhost')\n"
+        "client.post('/login/', {'username': 'wangxiaoyan', 'password': 'Demo@2026'})\n"
+        "response = client.post('/documents/incoming/new/', {\n"
+        "  'sender_name': '嵌入式测试来文单位', 'sender_level': 'lower', 'sender_number': '测〔2026〕1号',\n"
+        "  'title': '嵌入式默认配置登记测试', 'doc_type': 'notice', 'kind': 'action', 'urgency': 'normal',\n"
+        "  'classification': '0', 'copies': '1', 'pages': '1', 'channel': 'paper',\n"
+        "  'received_on': timezone.localdate().isoformat(), 'save': ''})\n"
+        "print('register', response.status_code)\n",
+    )
+    lines = out.strip().splitlines()
+    assert len(lines) == 18, out
+    assert all(line.endswith(" 200") for line in lines[:-1]), out
+    assert lines[-1] == "register 302", out

@@ -160,38 +160,21 @@ def incoming_update_registration(document, data: Registration, *, actor, ip=None
         if data.classification == Clearance.NONE:
             values["secrecy_period"] = ""
         values.update(sender=sender, sender_name=sender.name, sender_level=sender.level)
-        changes = [
-            f"{IncomingDocument._meta.get_field(name).verbose_name}：{_shown(current, name)} → "
-            f"{_shown_value(current, name, value)}"
-            for name, value in values.items()
-            if name not in ("sender", "sender_level") and getattr(current, name) != value
-        ]
-        if not changes:
-            return current
+        shown_fields = ("sender_name", *REGISTRATION_FIELDS)
+        before = trail.snapshot(current, shown_fields)
         IncomingDocument.objects.filter(pk=document.pk).update(**values)
         current.refresh_from_db()
-        trail.record(
-            action="edit_registration",
-            action_label="修改登记信息",
-            actor=actor,
-            obj=current,
-            opinion="；".join(changes),
-            ip=ip,
-        )
+        opinion = trail.changes(current, before, shown_fields)
+        if opinion:
+            trail.record(
+                action="edit_registration",
+                action_label="修改登记信息",
+                actor=actor,
+                obj=current,
+                opinion=opinion,
+                ip=ip,
+            )
     return current
-
-
-def _shown(obj, name):
-    display = getattr(obj, f"get_{name}_display", None)
-    value = display() if display else getattr(obj, name)
-    return value if value not in ("", None) else "（空）"
-
-
-def _shown_value(obj, name, value):
-    field = IncomingDocument._meta.get_field(name)
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    return value if value not in ("", None) else "（空）"
 
 
 class _StoredFiles:
@@ -344,20 +327,18 @@ def handling_policy_update(*, actor, values, ip=None):
         raise ValidationError("只有系统管理员可以修改收文办理设置。")
     with transaction.atomic():
         policy = HandlingPolicy.objects.select_for_update().get(pk=HandlingPolicy.current().pk)
-        changes = []
+        before = trail.snapshot(policy, values)
         for name, value in values.items():
-            if getattr(policy, name) != value:
-                field = HandlingPolicy._meta.get_field(name)
-                changes.append(f"{field.verbose_name}：{getattr(policy, name)} → {value}")
-                setattr(policy, name, value)
-        if changes:
+            setattr(policy, name, value)
+        opinion = trail.changes(policy, before, values)
+        if opinion:
             policy.save()
             trail.record(
                 action="handling_policy",
                 action_label="修改收文办理设置",
                 actor=actor,
                 obj=policy,
-                opinion="；".join(changes),
+                opinion=opinion,
                 ip=ip,
             )
     return policy

@@ -110,30 +110,6 @@ def _add_errors(errors, exc):
         errors.setdefault(field, []).extend(messages)
 
 
-def _display(obj, field_name):
-    value = getattr(obj, field_name)
-    field = obj._meta.get_field(field_name)
-    if field.choices:
-        value = getattr(obj, f"get_{field_name}_display")()
-    if value in (None, ""):
-        return "（空）"
-    return str(value)
-
-
-def _changes(obj, before, fields):
-    """「字段 旧值 → 新值」 for the trail's 意见 column, one clause per changed field."""
-    parts = []
-    for name in fields:
-        if before[name] != _display(obj, name):
-            label = obj._meta.get_field(name).verbose_name
-            parts.append(f"{label}：{before[name]} → {_display(obj, name)}")
-    return "；".join(parts)
-
-
-def _snapshot(obj, fields):
-    return {name: _display(obj, name) for name in fields}
-
-
 def _lock_active_unit(unit, field="unit", message="所选单位已停用，不能再使用。"):
     """Lock the unit row so that a concurrent deactivation waits for us (or we for it)."""
     if unit is None:
@@ -217,7 +193,7 @@ def unit_update(unit, *, actor, ip=None, **fields):
     _check_unknown(fields, UNIT_FIELDS, "unit_update")
     with transaction.atomic():
         _lock(unit)
-        before = _snapshot(unit, UNIT_FIELDS)
+        before = trail.snapshot(unit, UNIT_FIELDS)
         parent = fields.get("parent", unit.parent)
         if "parent" in fields and (parent.pk if parent else None) != unit.parent_id:
             if parent is not None and (parent.pk == unit.pk or parent.pk in _descendant_ids(unit)):
@@ -226,7 +202,7 @@ def unit_update(unit, *, actor, ip=None, **fields):
         for name, value in fields.items():
             setattr(unit, name, value.strip() if isinstance(value, str) else value)
         unit.full_clean()
-        opinion = _changes(unit, before, UNIT_FIELDS)
+        opinion = trail.changes(unit, before, UNIT_FIELDS)
         if opinion:
             unit.save()
             trail.record(
@@ -482,7 +458,7 @@ def user_update(user, *, actor, ip=None, **fields):
     errors = {}
     with transaction.atomic():
         _lock(user)
-        before = _snapshot(user, PROFILE_FIELDS)
+        before = trail.snapshot(user, PROFILE_FIELDS)
         if "unit" in fields and (fields["unit"].pk if fields["unit"] else None) != user.unit_id:
             try:
                 _lock_active_unit(fields["unit"])
@@ -497,7 +473,7 @@ def user_update(user, *, actor, ip=None, **fields):
         except ValidationError as exc:
             _add_errors(errors, exc)
         _raise_collected(errors)
-        opinion = _changes(user, before, PROFILE_FIELDS)
+        opinion = trail.changes(user, before, PROFILE_FIELDS)
         if opinion:
             user.save(update_fields=list(fields))
             trail.record(
@@ -675,10 +651,10 @@ def security_policy_update(*, actor, ip=None, **fields):
     with transaction.atomic():
         SecurityPolicy.current()
         policy = SecurityPolicy.objects.select_for_update().get(pk=1)
-        before = _snapshot(policy, POLICY_FIELDS)
+        before = trail.snapshot(policy, POLICY_FIELDS)
         for name, value in fields.items():
             setattr(policy, name, value)
-        opinion = _changes(policy, before, POLICY_FIELDS)
+        opinion = trail.changes(policy, before, POLICY_FIELDS)
         if opinion:
             policy.save()
             trail.record(

@@ -51,6 +51,32 @@ def record(
     )
 
 
+def shown(obj, field_name):
+    """A field's value as a person reads it in the trail: choice labels, 「（空）」 for nothing."""
+    value = getattr(obj, field_name)
+    field = obj._meta.get_field(field_name)
+    if field.choices:
+        value = getattr(obj, f"get_{field_name}_display")()
+    if value in (None, ""):
+        return "（空）"
+    return str(value)
+
+
+def snapshot(obj, fields):
+    """The fields' shown values before an edit, for `changes` after it."""
+    return {name: shown(obj, name) for name in fields}
+
+
+def changes(obj, before, fields):
+    """「字段：旧值 → 新值」 for the trail's 意见 column, one clause per changed field."""
+    parts = []
+    for name in fields:
+        if before[name] != shown(obj, name):
+            label = obj._meta.get_field(name).verbose_name
+            parts.append(f"{label}：{before[name]} → {shown(obj, name)}")
+    return "；".join(parts)
+
+
 def record_opening(request, obj):
     """Every opening of a classified object is audited (DOMAIN.md §2)."""
     if getattr(obj, "classification", Clearance.NONE) > Clearance.NONE:

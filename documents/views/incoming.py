@@ -533,7 +533,6 @@ def my_list(request, which="todo"):
         ],
         "page": page,
         "rows": _rows(page.rows, HandlingPolicy.current()),
-        "is_first_page": not request.GET.get("after"),
     }
     return render(request, "documents/incoming_my_list.html", context)
 
@@ -553,7 +552,6 @@ def archive_list(request):
         "year": year,
         "years": list(range(this_year, this_year - 6, -1)),
         "page": page,
-        "is_first_page": not request.GET.get("after"),
     }
     return render(request, "documents/incoming_archive.html", context)
 

@@ -6,12 +6,12 @@ classified document is an opening and is written to the trail (DOMAIN.md §2).""
 from django.http import HttpResponse
 from django.urls import path
 
+from office.downloads import content_disposition
 from office.pdf import render_pdf
 from office.trail import record_opening
 
 from ..pdf import routing_slip_context, slip_queryset
 from ..selectors import incoming_get_or_404
-from .stats import content_disposition
 
 
 def routing_slip(request, pk):

@@ -9,7 +9,9 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from documents import services
 from documents.models import Assignment, IncomingDocument, Sender
+from office.models import Clearance, Urgency
 
 _serials = itertools.count(1)
 
@@ -57,3 +59,24 @@ def make_incoming(registered_by, *, sender=None, lead_unit=None, assigned_by=Non
 @pytest.fixture
 def incoming_factory(db):
     return make_incoming
+
+
+def registration(**overrides):
+    """What a secretary types in for a typical urgent 办件 from the province (services.Registration)."""
+    values = dict(
+        sender_name="广东省应急管理厅",
+        sender_level="higher",
+        sender_number="粤应急函〔2026〕15号",
+        title="关于开展消防安全专项督办的通知",
+        doc_type="notice",
+        kind="action",
+        classification=Clearance.NONE,
+        secrecy_period="",
+        urgency=Urgency.URGENT,
+        copies=1,
+        pages=3,
+        received_on=datetime.date(2026, 11, 23),
+        channel="paper",
+    )
+    values.update(overrides)
+    return services.Registration(**values)

@@ -1,37 +1,16 @@
 """The whole way of a 办件 and a 阅件 through the office, step by step through the services."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from documents import services, workflow
 from documents.models import Assignment, IncomingDocument
-from office.models import Notification, TrailEvent, Urgency
+from office.models import Notification, TrailEvent
 from office.roles import Role
 from tests.conftest import make_user
+from tests.documents.conftest import registration
 
 S = IncomingDocument.State
-
-
-def registration(**overrides):
-    values = dict(
-        sender_name="广东省应急管理厅",
-        sender_level="higher",
-        sender_number="粤应急函〔2026〕15号",
-        title="关于开展消防安全专项督办的通知",
-        doc_type="notice",
-        kind="action",
-        classification=0,
-        secrecy_period="",
-        urgency=Urgency.URGENT,
-        copies=1,
-        pages=3,
-        received_on=datetime.date(2026, 11, 23),
-        channel="paper",
-    )
-    values.update(overrides)
-    return services.Registration(**values)
 
 
 @pytest.fixture

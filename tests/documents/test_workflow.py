@@ -29,32 +29,13 @@ from office.roles import Role
 from office.workflow import InvalidTransition
 from tests.concurrency import race
 from tests.conftest import make_user
+from tests.documents.conftest import registration
 
 S = IncomingDocument.State
 A = Assignment.State
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def registration(**overrides):
-    values = dict(
-        sender_name="广东省应急管理厅",
-        sender_level="higher",
-        sender_number="粤应急函〔2026〕15号",
-        title="关于开展消防安全专项督办的通知",
-        doc_type="notice",
-        kind="action",
-        classification=Clearance.NONE,
-        secrecy_period="",
-        urgency=Urgency.URGENT,
-        copies=1,
-        pages=3,
-        received_on=datetime.date(2026, 11, 23),
-        channel="paper",
-    )
-    values.update(overrides)
-    return services.Registration(**values)
 
 
 def fresh(obj):

@@ -223,3 +223,17 @@ def document_history(document):
         .exclude(action="open")
         .order_by("at", "id")
     )
+
+
+def instructions_to_supervise(*, since=None):
+    """领导批示件: leaders' instructions marked to become supervision items, newest first — the
+    entry point the supervision ledger uses (STYLE.md: apps reach each other through selectors).
+    Each row carries its document (number, title, lead unit, deadline) and its leader."""
+    qs = (
+        LeaderInstruction.objects.filter(to_supervise=True, instructed_at__isnull=False)
+        .select_related("leader", "document", "document__lead_unit")
+        .order_by("-instructed_at", "-id")
+    )
+    if since is not None:
+        qs = qs.filter(instructed_at__gte=since)
+    return qs

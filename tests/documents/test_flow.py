@@ -158,3 +158,17 @@ def test_co_units_may_get_an_earlier_deadline(personas, units):
     )
     assert doc.assignments.get(unit=units["a"]).deadline == lead_due
     assert doc.assignments.get(unit=units["b"]).deadline == co_due
+
+
+def test_an_instruction_marked_for_supervision_is_offered_to_the_ledger(personas, units):
+    from documents.selectors import instructions_to_supervise
+
+    secretary, leader = personas["secretary"], personas["leader"]
+    doc = services.incoming_register(registration(), actor=secretary)
+    workflow.screen(doc, actor=secretary)
+    workflow.propose_handling(doc, actor=secretary, opinion="请阅示。", leaders=[leader])
+    doc.refresh_from_db()
+    workflow.instruct(doc, actor=leader, instruction="请督查室跟踪督办。", to_supervise=True)
+    [item] = instructions_to_supervise()
+    assert item.document == doc and item.leader == leader
+    assert item.instruction == "请督查室跟踪督办。"

@@ -130,6 +130,14 @@ ASSIGNMENT = Workflow(
             A.ACCEPTED,
             can.can_decide_hand_back,
         ),
+        # A refused hand-back of a part nobody had accepted yet goes back to 待接收.
+        Transition(
+            "refuse_hand_back_unaccepted",
+            "不同意退回",
+            (A.HAND_BACK_REQUESTED,),
+            A.ASSIGNED,
+            can.can_decide_hand_back,
+        ),
         Transition("reopen", "退回重办", (A.APPROVED,), A.ACCEPTED, can.can_reopen),
     ],
 )
@@ -619,9 +627,12 @@ def grant_hand_back(assignment, *, actor, opinion="", ip=None):
 
 
 def refuse_hand_back(assignment, *, actor, opinion, ip=None):
+    """The secretary refuses: the unit keeps the item — 办理中 again, or 待接收 when nobody had
+    accepted it before asking."""
     opinion = _required(opinion, "请填写不同意退回的理由。")
+    step = "refuse_hand_back" if assignment.accepted_at else "refuse_hand_back_unaccepted"
     with transaction.atomic():
-        ASSIGNMENT.perform(assignment, "refuse_hand_back", actor=actor, opinion=opinion, ip=ip)
+        ASSIGNMENT.perform(assignment, step, actor=actor, opinion=opinion, ip=ip)
         _tell(
             unit_people(assignment.unit_id, Role.UNIT_HANDLER),
             assignment.document,

@@ -172,3 +172,20 @@ def test_an_instruction_marked_for_supervision_is_offered_to_the_ledger(personas
     [item] = instructions_to_supervise()
     assert item.document == doc and item.leader == leader
     assert item.instruction == "请督查室跟踪督办。"
+
+
+def test_a_refused_hand_back_returns_the_part_to_where_it_was(personas, units):
+    secretary, handler = personas["secretary"], personas["handler_a"]
+    doc = services.incoming_register(registration(), actor=secretary)
+    workflow.screen(doc, actor=secretary)
+    workflow.assign(doc, actor=secretary, lead_unit=units["a"])
+    part = doc.assignments.get()
+    workflow.request_hand_back(part, actor=handler, reason="不是我局职责。")
+    workflow.refuse_hand_back(part, actor=secretary, opinion="属于教育局职责，请办理。")
+    part.refresh_from_db()
+    assert part.state == Assignment.State.ASSIGNED  # nobody had accepted it: 待接收 again
+    workflow.accept(part, actor=handler)
+    workflow.request_hand_back(part, actor=handler, reason="仍认为不属于我局。")
+    workflow.refuse_hand_back(part, actor=secretary, opinion="请继续办理。")
+    part.refresh_from_db()
+    assert part.state == Assignment.State.ACCEPTED and part.handler == handler

@@ -210,7 +210,8 @@ class ProposeForm(forms.Form):
     parallel = forms.BooleanField(
         label="同时呈送（并行批示）",
         required=False,
-        help_text="不勾选时按所列顺序依次呈送，前一位领导批示后再送下一位。",
+        help_text="不勾选时按职务由低到高依次呈送，前一位领导批示后再送下一位；"
+        "送副市长的件先经其联线副秘书长（联线领导服务制）。",
     )
     lead_unit = UnitChoiceField(label="拟主办单位", queryset=Unit.objects.none(), required=False)
     co_units = UnitsChoiceField(

@@ -228,6 +228,29 @@ def _rounds(leaders, parallel, start):
     return [(leader, start if parallel else start + i) for i, leader in enumerate(leaders)]
 
 
+def _routing(leaders, parallel):
+    """Who gets the document in which round (DOMAIN.md §1). In order, it goes up the hierarchy —
+    the most junior first, the mayor last — and a vice mayor's linked deputy secretary-general
+    (联线领导服务制) comes just before that vice mayor. In parallel, the linked deputy
+    secretaries-general read it first, then all the chosen leaders at once."""
+    chosen = {leader.pk for leader in leaders}
+    liaisons = []
+    for leader in leaders:
+        link = leader.liaison if leader.liaison_id else None
+        if link is not None and link.is_active and link.pk not in chosen and link not in liaisons:
+            liaisons.append(link)
+    if parallel:
+        rounds = _rounds(liaisons, True, 1) if liaisons else []
+        return rounds + _rounds(leaders, True, 2 if liaisons else 1)
+    ordered = []
+    for leader in sorted(leaders, key=lambda person: (-person.leader_order, person.pk)):
+        link = leader.liaison if leader.liaison_id else None
+        if link is not None and link in liaisons and link not in ordered:
+            ordered.append(link)
+        ordered.append(leader)
+    return _rounds(ordered, False, 1)
+
+
 def propose_handling(
     document, *, actor, opinion, leaders, parallel=False, lead_unit=None, co_units=(), ip=None
 ):
@@ -254,12 +277,17 @@ def propose_handling(
             },
         )
         document.proposed_co_units.set(co_units)
+        routing = _routing(leaders, parallel)
         LeaderInstruction.objects.bulk_create(
             LeaderInstruction(document=document, leader=leader, sequence=seq, requested_by=actor)
-            for leader, seq in _rounds(leaders, parallel, 1)
+            for leader, seq in routing
         )
-        first = [leader for leader, seq in _rounds(leaders, parallel, 1) if seq == 1]
-        _tell(first, document, f"请批示：{document.title}", opinion)
+        _tell(
+            [leader for leader, seq in routing if seq == 1],
+            document,
+            f"请批示：{document.title}",
+            opinion,
+        )
     return document
 
 

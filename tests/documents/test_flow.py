@@ -189,3 +189,42 @@ def test_a_refused_hand_back_returns_the_part_to_where_it_was(personas, units):
     workflow.refuse_hand_back(part, actor=secretary, opinion="请继续办理。")
     part.refresh_from_db()
     assert part.state == Assignment.State.ACCEPTED and part.handler == handler
+
+
+def test_routing_goes_up_the_hierarchy_through_the_linked_deputy(personas, units):
+    """联线领导服务制: a vice mayor's items pass through the linked deputy secretary-general; in
+    order, the most junior leader instructs first and the mayor last."""
+    secretary = personas["secretary"]
+    gov = units["government"]
+    deputy = make_user(
+        "fumishu", "许副秘书长", unit=gov, roles=[Role.LEADER], clearance=3, leader_order=70
+    )
+    vice = make_user(
+        "fushizhang",
+        "刘副市长",
+        unit=gov,
+        roles=[Role.LEADER],
+        clearance=3,
+        leader_order=30,
+        liaison=deputy,
+    )
+    mayor = make_user(
+        "shizhang", "陈市长", unit=gov, roles=[Role.LEADER], clearance=3, leader_order=10
+    )
+    doc = services.incoming_register(registration(), actor=secretary)
+    workflow.screen(doc, actor=secretary)
+    workflow.propose_handling(doc, actor=secretary, opinion="请阅示。", leaders=[mayor, vice])
+    order = list(doc.instructions.order_by("sequence").values_list("leader__real_name", "sequence"))
+    assert order == [("许副秘书长", 1), ("刘副市长", 2), ("陈市长", 3)]
+    assert Notification.objects.filter(recipient=deputy, title__contains="请批示").exists()
+    assert not Notification.objects.filter(recipient=mayor).exists()
+
+    parallel = services.incoming_register(
+        registration(sender_number="粤应急函〔2026〕16号"), actor=secretary
+    )
+    workflow.screen(parallel, actor=secretary)
+    workflow.propose_handling(
+        parallel, actor=secretary, opinion="请阅示。", leaders=[mayor, vice], parallel=True
+    )
+    rounds = dict(parallel.instructions.values_list("leader__real_name", "sequence"))
+    assert rounds == {"许副秘书长": 1, "刘副市长": 2, "陈市长": 2}

@@ -355,3 +355,16 @@ def test_the_desk_lists_the_users_incoming_work(client, personas, units, incomin
     text = client.get(reverse("office:desk")).content.decode()
     assert overdue.title in text and "别人的来文" not in text
     assert "逾期" in text
+
+
+def test_the_shells_search_finds_incoming_documents_within_reach(
+    client, personas, units, incoming_factory
+):
+    mine = incoming_factory(
+        personas["secretary"], lead_unit=units["a"], title="关于消防通道整治的通知"
+    )
+    incoming_factory(personas["secretary"], lead_unit=units["b"], title="关于消防演练的通知")
+    login(client, personas["handler_a"])
+    text = client.get(reverse("office:search"), {"q": "消防"}).content.decode()
+    assert mine.title in text and "关于消防演练的通知" not in text
+    assert reverse("documents:incoming-detail", args=[mine.pk]) in text

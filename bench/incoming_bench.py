@@ -66,6 +66,7 @@ class Case:
     url_name: str
     params: dict = field(default_factory=dict)
     page: int = 1
+    targeted: bool = True  # False: measured for reference, outside the p95 target
 
 
 def cases(year):
@@ -84,6 +85,7 @@ def cases(year):
         Case("检索「安全生产」", "documents:incoming-register", {"q": "安全生产"}),
         Case("检索「0153」", "documents:incoming-register", {"q": "0153"}),
         Case(f"检索「〔{year}〕12号」", "documents:incoming-register", {"q": f"〔{year}〕12号"}),
+        Case(f"收文统计 {year}年", "documents:incoming-statistics", {"year": year}, targeted=False),
     ]
 
 
@@ -567,10 +569,11 @@ def main():
             client.force_login(user)
             median, high, cpu, shown = measure(client, case)
             passed = high < TARGET_P95_MS
-            failed |= not passed
+            failed |= case.targeted and not passed
+            verdict = ("PASS" if passed else "FAIL") if case.targeted else "（参考）"
             print(
                 f"{pad(case.label, 30)}{pad(who, 8)}{shown:>5}{median:>9.1f}{high:>9.1f}{cpu:>7.1f}  "
-                f"{'PASS' if passed else 'FAIL'}"
+                f"{verdict}"
             )
     print()
     print("load average: " + ", ".join(f"{load:.2f}" for load in os.getloadavg()))

@@ -188,3 +188,67 @@ def can_decide_hand_back(user, assignment):
 
 def can_reopen(user, assignment):
     return is_secretary(user)
+
+
+# --- outgoing documents (发文) ------------------------------------------------------------------
+
+
+def _is_drafter(user, document):
+    return document.drafter_id == user.pk
+
+
+def can_submit_draft(user, document):
+    """送审 / 修改: the drafter, or a secretary for the office."""
+    return _is_drafter(user, document) or is_secretary(user)
+
+
+can_revise_draft = can_submit_draft
+
+
+def can_review(user, document):
+    """审核 at the current level: one of that level's reviewers for the issuing unit."""
+    from .models import ReviewLevel
+
+    return ReviewLevel.objects.filter(
+        unit_id=document.issuing_unit_id, level=document.review_level, reviewers=user
+    ).exists()
+
+
+def can_sign_off(user, document):
+    """签发: a leader."""
+    return is_leader(user)
+
+
+def can_return_draft(user, document):
+    """退回修改: the reviewer of the current level, or a leader at sign-off."""
+    from .models import OutgoingDocument
+
+    if document.state == OutgoingDocument.State.AWAITING_SIGN_OFF:
+        return can_sign_off(user, document)
+    return can_review(user, document)
+
+
+def my_pending_co_signature(user, document):
+    scope = scope_for(user)
+    if not scope.roles & {Role.UNIT_HEAD, Role.UNIT_HANDLER}:
+        return None
+    return document.co_signatures.filter(unit_id__in=scope.unit_ids, signed_at__isnull=True).first()
+
+
+def can_co_sign(user, document):
+    """会签: a person of a unit asked to co-sign that has not yet given its opinion."""
+    return my_pending_co_signature(user, document) is not None
+
+
+def can_number(user, document):
+    """复核编号: the secretaries who keep the 发文 register."""
+    return is_secretary(user)
+
+
+def can_finish_co_signing(user, document):
+    """The last unit's opinion ends the co-signature: a person of a unit that co-signed, once no
+    unit is still to give its opinion."""
+    scope = scope_for(user)
+    signed = document.co_signatures.filter(unit_id__in=scope.unit_ids, signed_at__isnull=False)
+    pending = document.co_signatures.filter(signed_at__isnull=True)
+    return signed.exists() and not pending.exists()

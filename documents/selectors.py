@@ -237,3 +237,36 @@ def instructions_to_supervise(*, since=None):
     if since is not None:
         qs = qs.filter(instructed_at__gte=since)
     return qs
+
+
+# --- outgoing documents (发文) ------------------------------------------------------------------
+
+OUTGOING_VISIBILITY = Visibility(
+    clearance_field="classification",
+    unit_fields=("drafting_unit", "co_signatures__unit"),
+    office_wide=True,
+)
+
+
+def outgoing_visible_to(user, queryset=None):
+    """Office staff see every outgoing document within clearance; a unit sees what it drafted
+    and what it was asked to co-sign."""
+    from .models import OutgoingDocument
+
+    qs = OutgoingDocument.objects.all() if queryset is None else queryset
+    return visible(qs, user, OUTGOING_VISIBILITY)
+
+
+def version_changes(older, newer):
+    """What changed between two versions, line by line (difflib), for the reviewers."""
+    import difflib
+
+    return list(
+        difflib.unified_diff(
+            older.body.splitlines(),
+            newer.body.splitlines(),
+            fromfile=f"第{older.number}稿",
+            tofile=f"第{newer.number}稿",
+            lineterm="",
+        )
+    )

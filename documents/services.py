@@ -352,3 +352,108 @@ def submit_result(assignment, *, actor, result, files=(), ip=None):
         if files:
             add_attachments(assignment.document, files, actor=actor, assignment=assignment, ip=ip)
         return workflow.submit(assignment, actor=actor, result=result, ip=ip)
+
+
+# --- outgoing documents (发文): drafting ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the drafter fills in (起草, 条例 art. 19)."""
+
+    doc_type: str
+    issuing_unit: object
+    direction: str
+    title: str
+    body: str
+    main_recipients: tuple = ()
+    cc_recipients: tuple = ()
+    classification: int = 0
+    secrecy_period: str = ""
+    urgency: str = "normal"
+    attachment_note: str = ""
+    remarks: str = ""
+    print_copies: int = 1
+    printing_unit: object = None
+
+
+def outgoing_draft(data: Draft, *, actor, ip=None):
+    """起草: the document and its first version (第1稿)."""
+    from .models import DraftVersion, OutgoingDocument
+
+    _check_clearance(actor, data.classification)
+    if not data.title.strip() or not data.body.strip():
+        raise ValidationError("请填写标题和正文。")
+    if actor.unit_id is None:
+        raise ValidationError("您没有所在单位，不能起草发文。")
+    with transaction.atomic():
+        document = OutgoingDocument.objects.create(
+            doc_type=data.doc_type,
+            issuing_unit=data.issuing_unit,
+            direction=data.direction,
+            title=data.title.strip(),
+            classification=data.classification,
+            secrecy_period=data.secrecy_period.strip() if data.classification else "",
+            urgency=data.urgency,
+            print_copies=data.print_copies,
+            printing_unit=data.printing_unit or data.issuing_unit,
+            drafter=actor,
+            drafting_unit_id=actor.unit_id,
+        )
+        document.main_recipients.set(data.main_recipients)
+        document.cc_recipients.set(data.cc_recipients)
+        DraftVersion.objects.create(
+            document=document,
+            number=1,
+            title=document.title,
+            body=data.body.strip(),
+            attachment_note=data.attachment_note.strip(),
+            remarks=data.remarks.strip(),
+            author=actor,
+        )
+        trail.record(
+            action="draft",
+            action_label="起草",
+            actor=actor,
+            obj=document,
+            to_state=OutgoingDocument.State.DRAFT.label,
+            ip=ip,
+        )
+    return document
+
+
+def outgoing_revise(
+    document, *, actor, title, body, attachment_note="", remarks="", note="", ip=None
+):
+    """修改: a new version; earlier versions are kept for the reviewers to compare."""
+    from .models import DraftVersion, OutgoingDocument
+
+    if not can.can_revise_draft(actor, document):
+        raise ValidationError("只有拟稿人或秘书可以修改稿件。")
+    if document.state not in (OutgoingDocument.State.DRAFT, OutgoingDocument.State.RETURNED):
+        raise ValidationError("只有起草中或退回修改的稿件可以修改。")
+    if not title.strip() or not body.strip():
+        raise ValidationError("请填写标题和正文。")
+    with transaction.atomic():
+        locked = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        last = locked.versions.order_by("-number").first()
+        version = DraftVersion.objects.create(
+            document=locked,
+            number=last.number + 1,
+            title=title.strip(),
+            body=body.strip(),
+            attachment_note=attachment_note.strip(),
+            remarks=remarks.strip(),
+            author=actor,
+            note=note.strip(),
+        )
+        OutgoingDocument.objects.filter(pk=locked.pk).update(title=version.title)
+        trail.record(
+            action="revise",
+            action_label="修改稿件",
+            actor=actor,
+            obj=locked,
+            opinion=f"第{version.number}稿" + (f"：{version.note}" if version.note else ""),
+            ip=ip,
+        )
+    return version

@@ -38,8 +38,8 @@ from office.notifications import notify
 from office.roles import Role
 from office.workflow import InvalidTransition, Transition, Workflow
 
-from . import permissions as can
-from .models import Assignment, Circulation, HandlingPolicy, IncomingDocument, LeaderInstruction
+from .. import permissions as can
+from ..models import Assignment, Circulation, HandlingPolicy, IncomingDocument, LeaderInstruction
 
 S = IncomingDocument.State
 A = Assignment.State

@@ -1,0 +1,249 @@
+"""The lifecycle of an outgoing document (发文办理, 条例 arts. 19–23, 25; DOMAIN.md §4), from the
+draft to its number:
+
+    draft 起草中 ──submit──▶ in_review 审核中 (level 1, 2, … of the issuing unit, 多级复核)
+      ▲  (no review levels: submit_for_sign_off)      │pass_review (to the next level)
+      │                                               ├─finish_review ──▶ awaiting_sign_off 待签发
+    returned 退回修改 ◀──return_for_revision──────────┤                     ▲ finish_co_signing
+      ▲                                               └─send_to_co_sign ──▶ co_signing 会签中
+      └──────────── return_for_revision (the signer) ── awaiting_sign_off ──sign_off──▶ signed 已签发
+                                                                 signed ──number──▶ numbered 已编号
+
+The 发文字号 is allocated only at `number` (复核编号), by the core allocator in the same
+transaction (no gaps, a document keeps its number). Printing, sealing, dispatch and filing follow
+from `numbered`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from office import numbering
+from office.models import User
+from office.notifications import notify
+from office.roles import Role
+from office.workflow import Transition, Workflow
+
+from .. import permissions as can
+from ..models import CoSignature, NumberFamily, NumberRule, OutgoingDocument, ReviewLevel
+from .incoming import _required, unit_people
+
+S = OutgoingDocument.State
+
+OUTGOING = Workflow(
+    OutgoingDocument,
+    [
+        Transition("submit", "送审", (S.DRAFT, S.RETURNED), S.IN_REVIEW, can.can_submit_draft),
+        Transition(
+            "submit_for_sign_off",
+            "送签发",
+            (S.DRAFT, S.RETURNED),
+            S.AWAITING_SIGN_OFF,
+            can.can_submit_draft,
+        ),
+        Transition("pass_review", "审核通过", (S.IN_REVIEW,), S.IN_REVIEW, can.can_review),
+        Transition(
+            "finish_review", "审核通过", (S.IN_REVIEW,), S.AWAITING_SIGN_OFF, can.can_review
+        ),
+        Transition(
+            "send_to_co_sign", "审核通过，送会签", (S.IN_REVIEW,), S.CO_SIGNING, can.can_review
+        ),
+        Transition(
+            "return_for_revision",
+            "退回修改",
+            (S.IN_REVIEW, S.AWAITING_SIGN_OFF),
+            S.RETURNED,
+            can.can_return_draft,
+        ),
+        Transition("co_sign", "会签", (S.CO_SIGNING,), S.CO_SIGNING, can.can_co_sign),
+        Transition(
+            "finish_co_signing",
+            "会签完毕",
+            (S.CO_SIGNING,),
+            S.AWAITING_SIGN_OFF,
+            can.can_finish_co_signing,
+        ),
+        Transition("sign_off", "签发", (S.AWAITING_SIGN_OFF,), S.SIGNED, can.can_sign_off),
+        Transition("number", "复核编号", (S.SIGNED,), S.NUMBERED, can.can_number),
+    ],
+)
+
+
+def outgoing_url(document):
+    try:
+        return reverse("documents:outgoing-detail", args=[document.pk])
+    except NoReverseMatch:  # the pages come with the rest of 发文办理
+        return ""
+
+
+def _tell(users, document, title, body=""):
+    notify(users, title=title, body=body, url=outgoing_url(document), obj=document)
+
+
+def _levels(document):
+    return list(ReviewLevel.objects.filter(unit=document.issuing_unit).order_by("level"))
+
+
+def _reviewers(document, level):
+    found = ReviewLevel.objects.filter(unit=document.issuing_unit, level=level).first()
+    return list(found.reviewers.filter(is_active=True)) if found else []
+
+
+def _secretaries():
+    return list(User.objects.filter(is_active=True, groups__name=Role.SECRETARY).distinct())
+
+
+def submit(document, *, actor, co_sign_units=(), ip=None):
+    """送审: to the issuing unit's first review level, or straight to sign-off when the unit has
+    no review levels. Co-signing units are named now and asked after the last review."""
+    with transaction.atomic():
+        document.co_signatures.exclude(unit__in=list(co_sign_units)).filter(
+            signed_at__isnull=True
+        ).delete()
+        for unit in co_sign_units:
+            CoSignature.objects.get_or_create(document=document, unit=unit)
+        levels = _levels(document)
+        if not levels:
+            OUTGOING.perform(document, "submit_for_sign_off", actor=actor, ip=ip)
+            _tell(_signers(), document, f"请签发：{document.title}")
+            return document
+        OUTGOING.perform(document, "submit", actor=actor, ip=ip, updates={"review_level": 1})
+        _tell(_reviewers(document, 1), document, f"请审核：{document.title}")
+    return document
+
+
+def _signers():
+    return list(User.objects.filter(is_active=True, groups__name=Role.LEADER).distinct())
+
+
+def review(document, *, actor, opinion="", ip=None):
+    """审核通过 at the current level: on to the next level, to the co-signing units, or to
+    sign-off. The reviewed version is recorded with the decision."""
+    from ..models import ReviewRecord
+
+    with transaction.atomic():
+        document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        level = document.review_level
+        later = [lv.level for lv in _levels(document) if lv.level > level]
+        pending_co = document.co_signatures.filter(signed_at__isnull=True).exists()
+        if later:
+            step, updates = "pass_review", {"review_level": later[0]}
+        elif pending_co:
+            step, updates = "send_to_co_sign", {}
+        else:
+            step, updates = "finish_review", {}
+        OUTGOING.perform(document, step, actor=actor, opinion=opinion, ip=ip, updates=updates)
+        ReviewRecord.objects.create(
+            document=document,
+            level=level,
+            version=document.versions.order_by("-number").first(),
+            reviewer=actor,
+            outcome=ReviewRecord.Outcome.APPROVED,
+            opinion=opinion,
+        )
+        if later:
+            _tell(_reviewers(document, later[0]), document, f"请审核：{document.title}")
+        elif pending_co:
+            for co in document.co_signatures.filter(signed_at__isnull=True):
+                _tell(
+                    unit_people(co.unit_id, Role.UNIT_HEAD)
+                    or unit_people(co.unit_id, Role.UNIT_HANDLER),
+                    document,
+                    f"请会签：{document.title}",
+                )
+        else:
+            _tell(_signers(), document, f"请签发：{document.title}")
+    return document
+
+
+def return_for_revision(document, *, actor, opinion, ip=None):
+    """退回修改 with comments, by a reviewer or by the signer; the drafter revises and resubmits."""
+    from ..models import ReviewRecord
+
+    opinion = _required(opinion, "退回修改须填写意见。")
+    with transaction.atomic():
+        level = document.review_level
+        OUTGOING.perform(
+            document,
+            "return_for_revision",
+            actor=actor,
+            opinion=opinion,
+            ip=ip,
+            updates={"review_level": 0},
+        )
+        ReviewRecord.objects.create(
+            document=document,
+            level=level,
+            version=document.versions.order_by("-number").first(),
+            reviewer=actor,
+            outcome=ReviewRecord.Outcome.RETURNED,
+            opinion=opinion,
+        )
+        _tell([document.drafter], document, f"发文稿被退回修改：{document.title}", opinion)
+    return document
+
+
+def co_sign(document, *, actor, opinion, ip=None):
+    """会签 by a concerned unit; the last unit's opinion sends the document to sign-off."""
+    opinion = _required(opinion, "请填写会签意见。")
+    with transaction.atomic():
+        document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        mine = can.my_pending_co_signature(actor, document)
+        OUTGOING.perform(document, "co_sign", actor=actor, opinion=opinion, ip=ip)
+        mine.opinion, mine.signed_by, mine.signed_at = opinion, actor, timezone.now()
+        mine.save(update_fields=["opinion", "signed_by", "signed_at"])
+        if not document.co_signatures.filter(signed_at__isnull=True).exists():
+            OUTGOING.perform(document, "finish_co_signing", actor=actor, ip=ip)
+            _tell(_signers(), document, f"请签发：{document.title}")
+    return document
+
+
+def sign_off(document, *, actor, opinion="", ip=None):
+    """签发 by a leader, with opinion and date (上行文 print the 签发人)."""
+    with transaction.atomic():
+        OUTGOING.perform(
+            document,
+            "sign_off",
+            actor=actor,
+            opinion=opinion,
+            ip=ip,
+            updates={"signer": actor, "signed_at": timezone.now(), "sign_off_opinion": opinion},
+        )
+        _tell(_secretaries(), document, f"已签发，请复核编号：{document.title}")
+    return document
+
+
+def register_key(document):
+    """The number register of the document's issuing unit and 文种 family, and its pattern."""
+    family = document.number_family
+    rule = NumberRule.objects.filter(unit=document.issuing_unit, family=family).first()
+    if rule is not None:
+        return rule.code, rule.pattern
+    code = document.issuing_unit.code
+    if not code:
+        raise ValidationError(f"{document.issuing_unit.name}没有机关代字，不能编号。")
+    suffix = {NumberFamily.LETTER: "函", NumberFamily.ORDER: "令"}.get(family, "")
+    return code + suffix, numbering.DEFAULT_PATTERN
+
+
+def number(document, *, actor, ip=None):
+    """复核编号: the 发文字号 (e.g. 珠府〔2026〕12号) is taken now and only now, in this transaction."""
+    with transaction.atomic():
+        key, pattern = register_key(document)
+        year = timezone.localdate().year
+        serial = numbering.allocate(key, year=year, obj=document, actor=actor, pattern=pattern)
+        OUTGOING.perform(
+            document,
+            "number",
+            actor=actor,
+            opinion=serial.text,
+            ip=ip,
+            updates={
+                "document_number": serial.text,
+                "year": year,
+                "serial": serial.number,
+                "numbered_at": timezone.now(),
+            },
+        )
+    return document

@@ -23,7 +23,7 @@ from office import numbering
 from office.models import User
 from office.notifications import notify
 from office.roles import Role
-from office.workflow import Transition, Workflow
+from office.workflow import InvalidTransition, Transition, Workflow
 
 from .. import permissions as can
 from ..models import CoSignature, NumberFamily, NumberRule, OutgoingDocument, ReviewLevel
@@ -40,6 +40,13 @@ OUTGOING = Workflow(
             "送签发",
             (S.DRAFT, S.RETURNED),
             S.AWAITING_SIGN_OFF,
+            can.can_submit_draft,
+        ),
+        Transition(
+            "submit_for_co_sign",
+            "送会签",
+            (S.DRAFT, S.RETURNED),
+            S.CO_SIGNING,
             can.can_submit_draft,
         ),
         Transition("pass_review", "审核通过", (S.IN_REVIEW,), S.IN_REVIEW, can.can_review),
@@ -98,12 +105,20 @@ def submit(document, *, actor, co_sign_units=(), ip=None):
     """送审: to the issuing unit's first review level, or straight to sign-off when the unit has
     no review levels. Co-signing units are named now and asked after the last review."""
     with transaction.atomic():
-        document.co_signatures.exclude(unit__in=list(co_sign_units)).filter(
-            signed_at__isnull=True
-        ).delete()
+        # The text may have changed since any earlier round: every co-signing unit signs again
+        # (their earlier opinions stay in the trail).
+        document.co_signatures.exclude(unit__in=list(co_sign_units)).delete()
         for unit in co_sign_units:
-            CoSignature.objects.get_or_create(document=document, unit=unit)
+            CoSignature.objects.update_or_create(
+                document=document,
+                unit=unit,
+                defaults={"signed_at": None, "signed_by": None, "opinion": ""},
+            )
         levels = _levels(document)
+        if not levels and co_sign_units:
+            OUTGOING.perform(document, "submit_for_co_sign", actor=actor, ip=ip)
+            _ask_co_signers(document)
+            return document
         if not levels:
             OUTGOING.perform(document, "submit_for_sign_off", actor=actor, ip=ip)
             _tell(_signers(), document, f"请签发：{document.title}")
@@ -111,6 +126,20 @@ def submit(document, *, actor, co_sign_units=(), ip=None):
         OUTGOING.perform(document, "submit", actor=actor, ip=ip, updates={"review_level": 1})
         _tell(_reviewers(document, 1), document, f"请审核：{document.title}")
     return document
+
+
+def _ask_co_signers(document):
+    for co in document.co_signatures.filter(signed_at__isnull=True):
+        people = unit_people(co.unit_id, Role.UNIT_HEAD) or unit_people(
+            co.unit_id, Role.UNIT_HANDLER
+        )
+        _tell(people, document, f"请会签：{document.title}")
+
+
+def _stale(document, locked):
+    """The page the user acted on no longer shows the document as it is (someone acted first)."""
+    if (locked.state, locked.review_level) != (document.state, document.review_level):
+        raise InvalidTransition("该稿件已被他人处理，请刷新页面后查看。")
 
 
 def _signers():
@@ -123,7 +152,9 @@ def review(document, *, actor, opinion="", ip=None):
     from ..models import ReviewRecord
 
     with transaction.atomic():
-        document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        locked = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        _stale(document, locked)
+        original, document = document, locked
         level = document.review_level
         later = [lv.level for lv in _levels(document) if lv.level > level]
         pending_co = document.co_signatures.filter(signed_at__isnull=True).exists()
@@ -145,16 +176,11 @@ def review(document, *, actor, opinion="", ip=None):
         if later:
             _tell(_reviewers(document, later[0]), document, f"请审核：{document.title}")
         elif pending_co:
-            for co in document.co_signatures.filter(signed_at__isnull=True):
-                _tell(
-                    unit_people(co.unit_id, Role.UNIT_HEAD)
-                    or unit_people(co.unit_id, Role.UNIT_HANDLER),
-                    document,
-                    f"请会签：{document.title}",
-                )
+            _ask_co_signers(document)
         else:
             _tell(_signers(), document, f"请签发：{document.title}")
-    return document
+    original.refresh_from_db()
+    return original
 
 
 def return_for_revision(document, *, actor, opinion, ip=None):
@@ -188,15 +214,27 @@ def co_sign(document, *, actor, opinion, ip=None):
     """会签 by a concerned unit; the last unit's opinion sends the document to sign-off."""
     opinion = _required(opinion, "请填写会签意见。")
     with transaction.atomic():
-        document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        locked = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        _stale(document, locked)
+        original, document = document, locked
         mine = can.my_pending_co_signature(actor, document)
+        if mine is None and _unit_has_signed(actor, document):
+            raise InvalidTransition("本单位已会签，请刷新页面后查看。")
         OUTGOING.perform(document, "co_sign", actor=actor, opinion=opinion, ip=ip)
         mine.opinion, mine.signed_by, mine.signed_at = opinion, actor, timezone.now()
         mine.save(update_fields=["opinion", "signed_by", "signed_at"])
         if not document.co_signatures.filter(signed_at__isnull=True).exists():
             OUTGOING.perform(document, "finish_co_signing", actor=actor, ip=ip)
             _tell(_signers(), document, f"请签发：{document.title}")
-    return document
+    original.refresh_from_db()
+    return original
+
+
+def _unit_has_signed(actor, document):
+    from office.permissions import scope_for
+
+    unit_ids = scope_for(actor).unit_ids
+    return document.co_signatures.filter(unit_id__in=unit_ids, signed_at__isnull=False).exists()
 
 
 def sign_off(document, *, actor, opinion="", ip=None):

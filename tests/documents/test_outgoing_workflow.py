@@ -106,8 +106,14 @@ def test_a_returned_draft_is_revised_and_the_versions_compared(
 def test_co_signing_units_give_their_opinions_before_sign_off(personas, units):
     doc = draft(personas, units)
     flow.submit(doc, actor=personas["secretary"], co_sign_units=[units["a"]])
-    assert doc.state == S.AWAITING_SIGN_OFF  # no review levels configured: straight to sign-off
-    # Co-signing comes after review; without review levels configured, configure one now.
+    # No review levels configured: straight to the co-signing units, never past them.
+    assert doc.state == S.CO_SIGNING
+    assert Notification.objects.filter(
+        recipient=personas["head_a"], title__contains="请会签"
+    ).exists()
+    with pytest.raises(InvalidTransition):
+        flow.sign_off(doc, actor=personas["leader"])
+    # With a review level, co-signing comes after the review.
     doc2 = draft(personas, units, title="关于会签事项的通知")
     level = ReviewLevel.objects.create(unit=units["government"], level=1, label="核稿")
     level.reviewers.add(personas["leader"])
@@ -188,3 +194,18 @@ def test_fifty_concurrent_numberings_give_fifty_contiguous_numbers(units, person
     assert sorted(serials) == list(range(1, 51))
     assert OutgoingDocument.objects.filter(state=S.NUMBERED).count() == 50
     connection.close()
+
+
+def test_a_revised_text_is_co_signed_again(personas, units):
+    doc = draft(personas, units)
+    flow.submit(doc, actor=personas["secretary"], co_sign_units=[units["a"]])
+    flow.co_sign(doc, actor=personas["head_a"], opinion="同意。")
+    doc.refresh_from_db()
+    flow.return_for_revision(doc, actor=personas["leader"], opinion="请压缩篇幅。")
+    services.outgoing_revise(
+        doc, actor=personas["secretary"], title=doc.title, body="压缩后的正文。"
+    )
+    flow.submit(doc, actor=personas["secretary"], co_sign_units=[units["a"]])
+    doc.refresh_from_db()
+    assert doc.state == S.CO_SIGNING
+    assert doc.co_signatures.get().signed_at is None

@@ -252,3 +252,21 @@ def can_finish_co_signing(user, document):
     signed = document.co_signatures.filter(unit_id__in=scope.unit_ids, signed_at__isnull=False)
     pending = document.co_signatures.filter(signed_at__isnull=True)
     return signed.exists() and not pending.exists()
+
+
+def can_seal(user, document):
+    """用印 and 核发 are done by the secretaries who keep the seals and the 发文 register."""
+    return is_secretary(user)
+
+
+can_dispatch = can_seal
+can_archive_outgoing = can_seal
+
+
+def my_pending_receipt(user, document):
+    """The receipt of the user's unit still to be signed for (签收)."""
+    scope = scope_for(user)
+    if not scope.roles & {Role.UNIT_HEAD, Role.UNIT_HANDLER, Role.SECRETARY}:
+        return None
+    unit_ids = scope.unit_ids or ({user.unit_id} if user.unit_id else set())
+    return document.receipts.filter(unit_id__in=unit_ids, received_at__isnull=True).first()

@@ -243,14 +243,14 @@ def instructions_to_supervise(*, since=None):
 
 OUTGOING_VISIBILITY = Visibility(
     clearance_field="classification",
-    unit_fields=("drafting_unit", "co_signatures__unit"),
+    unit_fields=("drafting_unit", "co_signatures__unit", "receipts__unit"),
     office_wide=True,
 )
 
 
 def outgoing_visible_to(user, queryset=None):
-    """Office staff see every outgoing document within clearance; a unit sees what it drafted
-    and what it was asked to co-sign."""
+    """Office staff see every outgoing document within clearance; a unit sees what it drafted,
+    what it was asked to co-sign and what was dispatched to it."""
     from .models import OutgoingDocument
 
     qs = OutgoingDocument.objects.all() if queryset is None else queryset

@@ -19,8 +19,11 @@ from .outgoing import (
     NumberFamily,
     NumberRule,
     OutgoingDocument,
+    Receipt,
     ReviewLevel,
     ReviewRecord,
+    Seal,
+    SealLedgerEntry,
 )
 
 __all__ = [
@@ -30,8 +33,11 @@ __all__ = [
     "NumberFamily",
     "NumberRule",
     "OutgoingDocument",
+    "Receipt",
     "ReviewLevel",
     "ReviewRecord",
+    "Seal",
+    "SealLedgerEntry",
     "Assignment",
     "Attachment",
     "Circulation",

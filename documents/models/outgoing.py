@@ -166,6 +166,9 @@ class OutgoingDocument(models.Model):
     year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
     serial = models.PositiveIntegerField("序号", null=True, blank=True)
     numbered_at = models.DateTimeField("编号时间", null=True, blank=True)
+    sealed_at = models.DateTimeField("用印时间", null=True, blank=True)
+    dispatched_at = models.DateTimeField("核发时间", null=True, blank=True)
+    archived_on = models.DateField("归档日期", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -290,3 +293,97 @@ class CoSignature(models.Model):
 
     def __str__(self):
         return f"{self.unit} 会签"
+
+
+class Seal(models.Model):
+    """印章 of a unit; its image (uploaded by the security administrator) is overlaid on the final
+    PDF only after the seal was applied and entered in the ledger."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="单位")
+    name = models.CharField("印章名称", max_length=60)
+    image = models.FileField("印模图片", upload_to="seals/", blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "印章"
+        verbose_name_plural = "印章"
+
+    def __str__(self):
+        return self.name
+
+
+class SealLedgerEntry(models.Model):
+    """印章使用登记台账: which seal, on which document, how many copies, who applied, who
+    approved, when."""
+
+    seal = models.ForeignKey(
+        Seal, on_delete=models.PROTECT, related_name="uses", verbose_name="印章"
+    )
+    document = models.ForeignKey(
+        OutgoingDocument, on_delete=models.PROTECT, related_name="seal_uses", verbose_name="发文"
+    )
+    copies = models.PositiveIntegerField("用印份数")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申请人"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="批准人"
+    )
+    at = models.DateTimeField("用印时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "用印登记"
+        verbose_name_plural = "印章使用登记台账"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.seal} {self.document_id} ×{self.copies}"
+
+
+class Receipt(models.Model):
+    """签收回执: one 主送/抄送 unit's receipt of a dispatched document."""
+
+    class Role(models.TextChoices):
+        MAIN = "main", "主送"
+        CC = "cc", "抄送"
+
+    class Channel(models.TextChoices):
+        EXCHANGE = "exchange", "电子公文交换"
+        PAPER = "paper", "纸质"
+
+    document = models.ForeignKey(
+        OutgoingDocument, on_delete=models.CASCADE, related_name="receipts", verbose_name="发文"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="收文单位"
+    )
+    role = models.CharField("主送/抄送", max_length=10, choices=Role.choices)
+    channel = models.CharField("发送方式", max_length=10, choices=Channel.choices)
+    sent_at = models.DateTimeField("发送时间", default=timezone.now)
+    received_at = models.DateTimeField("签收时间", null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="签收人",
+    )
+
+    class Meta:
+        verbose_name = "签收回执"
+        verbose_name_plural = "签收回执"
+        ordering = ["role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "unit"], name="receipt_once_per_unit")
+        ]
+        indexes = [
+            models.Index(
+                fields=["sent_at", "id"],
+                condition=Q(received_at__isnull=True),
+                name="receipt_unsigned_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.get_role_display()}"

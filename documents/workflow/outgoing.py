@@ -10,8 +10,12 @@ draft to its number:
                                                                  signed ──number──▶ numbered 已编号
 
 The 发文字号 is allocated only at `number` (复核编号), by the core allocator in the same
-transaction (no gaps, a document keeps its number). Printing, sealing, dispatch and filing follow
-from `numbered`.
+transaction (no gaps, a document keeps its number). Then:
+
+    numbered ──seal──▶ sealed 已用印 ──dispatch / dispatch_on_paper──▶ dispatched 已核发 ──archive──▶ archived
+
+Each 主送/抄送 unit signs for a dispatched document (签收, `receive`); documents at 机密 or above
+are never sent electronically (条例 art. 25; DOMAIN.md §2), only recorded as sent on paper.
 """
 
 from django.core.exceptions import ValidationError
@@ -20,7 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from office import numbering
-from office.models import User
+from office.models import Clearance, User
 from office.notifications import notify
 from office.roles import Role
 from office.workflow import InvalidTransition, Transition, Workflow
@@ -73,6 +77,12 @@ OUTGOING = Workflow(
         ),
         Transition("sign_off", "签发", (S.AWAITING_SIGN_OFF,), S.SIGNED, can.can_sign_off),
         Transition("number", "复核编号", (S.SIGNED,), S.NUMBERED, can.can_number),
+        Transition("seal", "用印", (S.NUMBERED,), S.SEALED, can.can_seal),
+        Transition("dispatch", "核发", (S.SEALED,), S.DISPATCHED, can.can_dispatch),
+        Transition(
+            "dispatch_on_paper", "核发（纸质）", (S.SEALED,), S.DISPATCHED, can.can_dispatch
+        ),
+        Transition("archive", "归档", (S.DISPATCHED,), S.ARCHIVED, can.can_archive_outgoing),
     ],
 )
 
@@ -285,3 +295,102 @@ def number(document, *, actor, ip=None):
             },
         )
     return document
+
+
+def seal(document, *, actor, seal, copies, ip=None):
+    """用印: the use is entered in the seal ledger (applicant, approver = the leader who signed it
+    off, copies, time); only after this does the final print carry the seal image."""
+    from ..models import SealLedgerEntry
+
+    if seal.unit_id != document.issuing_unit_id or not seal.is_active:
+        raise ValidationError("只能使用发文机关在用的印章。")
+    if copies < 1:
+        raise ValidationError("用印份数至少为 1。")
+    with transaction.atomic():
+        OUTGOING.perform(
+            document,
+            "seal",
+            actor=actor,
+            opinion=f"{seal.name}，{copies}份",
+            ip=ip,
+            updates={"sealed_at": timezone.now()},
+        )
+        SealLedgerEntry.objects.create(
+            seal=seal, document=document, copies=copies, applicant=actor, approver=document.signer
+        )
+    return document
+
+
+ELECTRONIC_LIMIT = Clearance.SECRET  # 机密 and above never go through electronic exchange
+
+
+def dispatch(document, *, actor, on_paper=False, ip=None):
+    """核发 to every 主送 and 抄送 unit, each of which signs for it. A document at 机密 or above is
+    refused for electronic exchange, with the reason, and can only be recorded as sent on paper."""
+    from ..models import Receipt
+
+    if document.classification > ELECTRONIC_LIMIT and not on_paper:
+        raise ValidationError(
+            "机密级及以上公文不得通过电子公文交换发送（《党政机关公文处理工作条例》），"
+            "请以纸质方式发送并在此登记。"
+        )
+    recipients = [(u, Receipt.Role.MAIN) for u in document.main_recipients.all()] + [
+        (u, Receipt.Role.CC)
+        for u in document.cc_recipients.all()
+        if not document.main_recipients.filter(pk=u.pk).exists()
+    ]
+    if not recipients:
+        raise ValidationError("没有主送或抄送单位，不能核发。")
+    channel = Receipt.Channel.PAPER if on_paper else Receipt.Channel.EXCHANGE
+    with transaction.atomic():
+        OUTGOING.perform(
+            document,
+            "dispatch_on_paper" if on_paper else "dispatch",
+            actor=actor,
+            opinion="、".join(u.short_name for u, _ in recipients),
+            ip=ip,
+            updates={"dispatched_at": timezone.now()},
+        )
+        Receipt.objects.bulk_create(
+            Receipt(document=document, unit=unit, role=role, channel=channel)
+            for unit, role in recipients
+        )
+        if not on_paper:
+            for unit, _ in recipients:
+                people = unit_people(unit.pk, Role.UNIT_HANDLER) or unit_people(
+                    unit.pk, Role.UNIT_HEAD
+                )
+                _tell(people, document, f"请签收：{document.document_number} {document.title}")
+    return document
+
+
+def receive(document, *, actor, ip=None):
+    """签收 by a receiving unit: recorded on its receipt and in the document's trail."""
+    from office import trail
+
+    with transaction.atomic():
+        receipt = can.my_pending_receipt(actor, document)
+        if receipt is None:
+            raise InvalidTransition("本单位没有待签收的该公文，或已签收。")
+        receipt.received_at, receipt.received_by = timezone.now(), actor
+        receipt.save(update_fields=["received_at", "received_by"])
+        trail.record(
+            action="receive",
+            action_label="签收",
+            actor=actor,
+            obj=document,
+            opinion=receipt.unit.name,
+            ip=ip,
+        )
+    return receipt
+
+
+def archive(document, *, actor, ip=None):
+    """归档 of a dispatched document; it is read-only from then on."""
+    return OUTGOING.perform(
+        document,
+        "archive",
+        actor=actor,
+        ip=ip,
+        updates={"archived_on": timezone.localdate()},
+    )

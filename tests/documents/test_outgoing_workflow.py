@@ -209,3 +209,82 @@ def test_a_revised_text_is_co_signed_again(personas, units):
     doc.refresh_from_db()
     assert doc.state == S.CO_SIGNING
     assert doc.co_signatures.get().signed_at is None
+
+
+def signed_and_numbered(personas, units, **overrides):
+    doc = draft(personas, units, **overrides)
+    flow.submit(doc, actor=personas["secretary"])
+    flow.sign_off(doc, actor=personas["leader"], opinion="同意。")
+    flow.number(doc, actor=personas["secretary"])
+    doc.refresh_from_db()
+    return doc
+
+
+@pytest.fixture
+def government_seal(units):
+    from documents.models import Seal
+
+    return Seal.objects.create(unit=units["government"], name="珠海市人民政府印章")
+
+
+def test_seal_dispatch_receipts_and_filing(personas, units, government_seal):
+    from documents.models import Receipt, SealLedgerEntry
+
+    doc = signed_and_numbered(personas, units, cc_recipients=(units["office"],))
+    flow.seal(doc, actor=personas["secretary"], seal=government_seal, copies=30)
+    entry = SealLedgerEntry.objects.get(document=doc)
+    assert (entry.copies, entry.applicant, entry.approver) == (
+        30,
+        personas["secretary"],
+        personas["leader"],
+    )
+    flow.dispatch(doc, actor=personas["secretary"])
+    assert doc.state == S.DISPATCHED
+    receipts = {r.unit_id: r for r in doc.receipts.all()}
+    assert set(receipts) == {units["a"].pk, units["b"].pk, units["office"].pk}
+    assert receipts[units["office"].pk].role == Receipt.Role.CC
+    assert Notification.objects.filter(
+        recipient=personas["handler_a"], title__contains="请签收"
+    ).exists()
+    # Unit A sees the document now and signs for it, once.
+    assert outgoing_visible_to(personas["handler_a"]).filter(pk=doc.pk).exists()
+    flow.receive(doc, actor=personas["handler_a"])
+    with pytest.raises(InvalidTransition):
+        flow.receive(doc, actor=personas["handler_a"])
+    receipt = doc.receipts.get(unit=units["a"])
+    assert receipt.received_by == personas["handler_a"] and receipt.received_at
+    assert doc.receipts.filter(received_at__isnull=True).count() == 2
+    flow.archive(doc, actor=personas["secretary"])
+    doc.refresh_from_db()
+    assert doc.state == S.ARCHIVED and doc.archived_on
+    assert steps(doc)[-4:] == ["seal", "dispatch", "receive", "archive"]
+
+
+def test_confidential_documents_are_never_sent_electronically(personas, units, government_seal):
+    personas["secretary"].clearance = Clearance.CONFIDENTIAL
+    personas["secretary"].save()
+    doc = signed_and_numbered(
+        personas, units, classification=Clearance.CONFIDENTIAL, secrecy_period="10年"
+    )
+    flow.seal(doc, actor=personas["secretary"], seal=government_seal, copies=5)
+    with pytest.raises(ValidationError, match="不得通过电子公文交换"):
+        flow.dispatch(doc, actor=personas["secretary"])
+    doc.refresh_from_db()
+    assert doc.state == S.SEALED and not doc.receipts.exists()
+    flow.dispatch(doc, actor=personas["secretary"], on_paper=True)
+    assert {r.channel for r in doc.receipts.all()} == {"paper"}
+    assert not Notification.objects.filter(title__contains="请签收").exists()
+
+
+def test_only_the_issuing_units_seal_and_only_after_numbering(personas, units, government_seal):
+    from documents.models import Seal
+
+    doc = draft(personas, units)
+    with pytest.raises(InvalidTransition):
+        flow.seal(doc, actor=personas["secretary"], seal=government_seal, copies=1)
+    doc = signed_and_numbered(personas, units, title="关于另一事项的通知")
+    other = Seal.objects.create(unit=units["a"], name="珠海市教育局印章")
+    with pytest.raises(ValidationError, match="发文机关在用的印章"):
+        flow.seal(doc, actor=personas["secretary"], seal=other, copies=1)
+    with pytest.raises(PermissionDenied):
+        flow.seal(doc, actor=personas["handler_a"], seal=government_seal, copies=1)

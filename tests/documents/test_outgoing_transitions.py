@@ -13,7 +13,6 @@ Documents are built through the services and transitions, as the office builds t
 from contextlib import contextmanager
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -33,6 +32,7 @@ from office.permissions import get_visible_or_404
 from office.roles import Role
 from office.workflow import InvalidTransition
 from tests.conftest import make_user
+from tests.documents.steps import assert_step, events, fresh, told
 from tests.documents.test_outgoing_workflow import draft
 
 S = OutgoingDocument.State
@@ -40,36 +40,6 @@ P = pytest.param
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def fresh(obj):
-    return type(obj)._default_manager.get(pk=obj.pk)
-
-
-def events(obj, action=None):
-    qs = TrailEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-    )
-    if action:
-        qs = qs.filter(action=action)
-    return qs.order_by("id")
-
-
-def assert_step(obj, action, actor, moved, opinion):
-    """The step's trail row: who, from → to (the states' Chinese labels), the opinion text."""
-    event = events(obj, action).last()
-    assert event is not None, f"no trail row for {action}"
-    assert (event.actor, event.from_state, event.to_state, event.opinion) == (
-        actor,
-        *moved,
-        opinion,
-    )
-
-
-def told(user, document, text):
-    return Notification.objects.filter(
-        recipient=user, object_id=document.pk, title__contains=text
-    ).exists()
 
 
 def world():

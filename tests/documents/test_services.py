@@ -24,14 +24,9 @@ from documents.models import (
 )
 from office.calendar import add_working_days
 from office.models import Clearance, TrailEvent, Urgency
-from tests.documents.test_workflow import (
-    Build,
-    events,
-    fresh,
-    nothing_changes,
-    registration,
-    told,
-)
+from tests.documents.conftest import registration
+from tests.documents.steps import events, fresh, told
+from tests.documents.test_workflow import Build, nothing_changes
 
 S = IncomingDocument.State
 
@@ -63,7 +58,11 @@ def files_in(root):
 
 
 def register(actor, files=(), **fields):
-    return services.incoming_register(registration(**fields), actor=actor, files=files)
+    """Register the typical document again and again: these tests are not about duplicates, so
+    the secretary has confirmed each one (test_a_likely_duplicate_needs_confirmation is)."""
+    return services.incoming_register(
+        registration(**fields), actor=actor, files=files, confirmed_duplicate=True
+    )
 
 
 def document_of(target):
@@ -487,3 +486,15 @@ def test_only_the_system_administrator_changes_the_policy(personas, who):
     ):
         services.handling_policy_update(actor=personas[who], values={"normal_days": 5})
     assert HandlingPolicy.current().normal_days == 10
+
+
+def test_a_likely_duplicate_needs_confirmation(personas):
+    secretary = personas["secretary"]
+    original = services.incoming_register(registration(), actor=secretary)
+    with nothing_changes(), pytest.raises(services.PossibleDuplicate) as refused:
+        services.incoming_register(registration(title="再次登记"), actor=secretary)
+    assert refused.value.duplicates == [original]
+    again = services.incoming_register(
+        registration(title="再次登记"), actor=secretary, confirmed_duplicate=True
+    )
+    assert again.registration_number == "收〔2026〕0002号"

@@ -14,7 +14,6 @@ import datetime
 from contextlib import contextmanager
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -30,42 +29,13 @@ from office.workflow import InvalidTransition
 from tests.concurrency import race
 from tests.conftest import make_user
 from tests.documents.conftest import registration
+from tests.documents.steps import assert_step, events, fresh, told
 
 S = IncomingDocument.State
 A = Assignment.State
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def fresh(obj):
-    return type(obj)._default_manager.get(pk=obj.pk)
-
-
-def events(obj, action=None):
-    qs = TrailEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-    )
-    if action:
-        qs = qs.filter(action=action)
-    return qs.order_by("id")
-
-
-def assert_step(obj, action, actor, moved, opinion):
-    """The step's trail row: who, from → to (the states' Chinese labels), the opinion text."""
-    event = events(obj, action).last()
-    assert event is not None, f"no trail row for {action}"
-    assert (event.actor, event.from_state, event.to_state, event.opinion) == (
-        actor,
-        *moved,
-        opinion,
-    )
-
-
-def told(user, document, text):
-    return Notification.objects.filter(
-        recipient=user, object_id=document.pk, title__contains=text
-    ).exists()
 
 
 def world():
@@ -177,7 +147,10 @@ class Build:
 
     def registered(self, **fields):
         data = registration(**{**self.defaults, **fields})
-        return fresh(services.incoming_register(data, actor=self.secretary))
+        # Stages are built from the same typical document: each registration is confirmed.
+        return fresh(
+            services.incoming_register(data, actor=self.secretary, confirmed_duplicate=True)
+        )
 
     def registered_reading(self):
         return self.registered(kind="reading")

@@ -70,12 +70,32 @@ def _check_clearance(actor, classification):
         )
 
 
-def incoming_register(data: Registration, *, actor, files=(), ip=None):
+class PossibleDuplicate(ValidationError):
+    """The same sender's document with the same number is registered this year already."""
+
+    def __init__(self, duplicates):
+        super().__init__("今年已登记过同一来文单位、同一来文字号的文件，请核对是否重复登记。")
+        self.duplicates = duplicates
+
+
+def incoming_register(data: Registration, *, actor, files=(), confirmed_duplicate=False, ip=None):
     """登记: the document, its registration number from the 收文 register (allocated in this
-    transaction: no gaps, a document keeps its number) and its scans, or nothing at all."""
+    transaction: no gaps, a document keeps its number) and its scans, or nothing at all. A likely
+    duplicate (same sender and sender's number this year) is refused until the secretary confirms
+    it is not one — the commonest registration mistake."""
     if not can.is_secretary(actor):
         raise ValidationError("只有秘书（文书）可以登记收文。")
     _check_clearance(actor, data.classification)
+    if not confirmed_duplicate:
+        duplicates = list(
+            find_duplicates(
+                sender_name=data.sender_name,
+                sender_number=data.sender_number,
+                year=data.received_on.year,
+            )
+        )
+        if duplicates:
+            raise PossibleDuplicate(duplicates)
     policy = HandlingPolicy.current()
     checked = [(upload, check_upload(upload, max_mb=policy.max_attachment_mb)) for upload in files]
     with _StoredFiles() as stored, transaction.atomic():

@@ -44,32 +44,24 @@ def register_new(request):
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        duplicates = list(
-            services.find_duplicates(
-                sender_name=data["sender_name"],
-                sender_number=data["sender_number"],
-                year=data["received_on"].year,
+        try:
+            document = services.incoming_register(
+                form.registration(),
+                actor=request.user,
+                files=data["attachments"],
+                confirmed_duplicate=data["confirm_duplicate"],
+                ip=client_ip(request),
             )
-        )
-        if duplicates and not data["confirm_duplicate"]:
-            form.add_error(
-                None, "今年已登记过同一来文单位、同一来文字号的文件，请核对是否重复登记。"
-            )
+        except services.PossibleDuplicate as exc:
+            duplicates = exc.duplicates
+            form.add_error(None, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            try:
-                document = services.incoming_register(
-                    form.registration(),
-                    actor=request.user,
-                    files=data["attachments"],
-                    ip=client_ip(request),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, f"已登记，收文编号 {document.registration_number}。")
-                if "another" in request.POST:
-                    return redirect("documents:incoming-new")
-                return redirect("documents:incoming-detail", document.pk)
+            messages.success(request, f"已登记，收文编号 {document.registration_number}。")
+            if "another" in request.POST:
+                return redirect("documents:incoming-new")
+            return redirect("documents:incoming-detail", document.pk)
     if request.method == "POST" and form.errors and request.FILES:
         form.add_error(None, "出于安全原因，浏览器不会保留已选择的附件，请重新选择附件。")
     context = {"form": form, "duplicates": duplicates, "sender_names": _sender_names()}

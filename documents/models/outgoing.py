@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from office.models import Clearance, Unit, Urgency
 
-from .incoming import DocType
+from .incoming import DocType, attachment_path
 
 
 class Direction(models.TextChoices):
@@ -132,6 +132,12 @@ class OutgoingDocument(models.Model):
     urgency = models.CharField(
         "紧急程度", max_length=20, choices=Urgency.choices, default=Urgency.NORMAL
     )
+    copy_number = models.CharField(
+        "份号",
+        max_length=6,
+        blank=True,
+        help_text="涉密公文的份号，6 位阿拉伯数字（如 000001）。",
+    )
     print_copies = models.PositiveIntegerField("印制份数", default=1)
     printing_unit = models.ForeignKey(
         Unit,
@@ -227,6 +233,44 @@ class DraftVersion(models.Model):
 
     def __str__(self):
         return f"第{self.number}稿"
+
+
+class OutgoingAttachment(models.Model):
+    """附件 of a 发文: its name (listed in the 附件说明), the text printed on its own page after the
+    body (GB/T 9704: 附件 start on a new page before the 版记), and optionally the drafter's file
+    (typed from its content, served only through a permission-checked view)."""
+
+    document = models.ForeignKey(
+        OutgoingDocument,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="发文",
+    )
+    number = models.PositiveSmallIntegerField("序号")
+    title = models.CharField("附件名称", max_length=200)
+    body = models.TextField("附件正文", blank=True)
+    file = models.FileField("文件", upload_to=attachment_path, max_length=200, blank=True)
+    name = models.CharField("文件名", max_length=200, blank=True)
+    media_type = models.CharField("文件类型", max_length=100, blank=True)
+    size = models.PositiveBigIntegerField("大小（字节）", null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "发文附件"
+        verbose_name_plural = "发文附件"
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="outgoing_attachment_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"附件{self.number} {self.title}"
 
 
 class ReviewRecord(models.Model):
@@ -360,6 +404,10 @@ class Receipt(models.Model):
     role = models.CharField("主送/抄送", max_length=10, choices=Role.choices)
     channel = models.CharField("发送方式", max_length=10, choices=Channel.choices)
     sent_at = models.DateTimeField("发送时间", default=timezone.now)
+    due_at = models.DateTimeField(
+        "签收时限", null=True, blank=True, help_text="发送后 8 个工作小时；纸质发送不设时限。"
+    )
+    chased_at = models.DateTimeField("催收时间", null=True, blank=True)
     received_at = models.DateTimeField("签收时间", null=True, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -379,7 +427,7 @@ class Receipt(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["sent_at", "id"],
+                fields=["due_at", "id"],
                 condition=Q(received_at__isnull=True),
                 name="receipt_unsigned_idx",
             )

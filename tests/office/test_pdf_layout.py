@@ -276,3 +276,42 @@ def test_the_document_number_line(document):
     assert "第" not in text(chars)
     centre = (chars[0]["x0"] + chars[-1]["x1"]) / 2
     assert close(centre, (LEFT + RIGHT) / 2)
+
+
+def red_circle(path):
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((8, 8, 292, 292), outline=(230, 0, 18, 255), width=14)
+    image.save(path)
+    return path
+
+
+def test_the_seal_overlays_name_and_date_only_from_an_allowed_file(tmp_path):
+    """7.3.5.1: the seal centred over the authority's name and the date (the date four
+    characters from the right); its image is read only when the caller allow-lists the file."""
+    seal = red_circle(tmp_path / "seal.png")
+    context = pdf.sample_document_context(sections=1)
+    context.update(seal=seal.as_uri(), unsealed=False)
+    with override_settings(PDF_CACHE_DIR=tmp_path / "cache", OFFICIAL_FONTS_DIR=""):
+        sealed = pdf.render_pdf(SAMPLE, context, allowed_files=[seal])
+        refused = pdf.render_pdf(SAMPLE, context)
+    with pdfplumber.open(io.BytesIO(refused)) as opened:
+        assert not [image for page in opened.pages for image in page.images]
+    with pdfplumber.open(io.BytesIO(sealed)) as opened:
+        images = [(page, image) for page in opened.pages for image in page.images]
+        assert len(images) == 1
+        page, image = images[0]
+        chars = [dict(c, baseline=page.height - c["matrix"][5]) for c in page.chars]
+    by_text = {text(line): (baseline, line) for baseline, line in lines(chars)}
+    name_baseline, name = by_text["珠海市人民政府"]
+    date_baseline, date = by_text["2026年11月23日"]
+    assert close(date[-1]["x1"], RIGHT - 4 * BODY_SIZE), mm(RIGHT - date[-1]["x1"])
+    centre = (date[0]["x0"] + date[-1]["x1"]) / 2
+    assert close((name[0]["x0"] + name[-1]["x1"]) / 2, centre)
+    assert close((image["x0"] + image["x1"]) / 2, centre)
+    assert close(image["x1"] - image["x0"], 42 * MM) and close(
+        image["bottom"] - image["top"], 42 * MM
+    )
+    assert image["top"] < name_baseline - EM_ASCENT * BODY_SIZE
+    assert image["bottom"] > date_baseline + EM_DESCENT * BODY_SIZE

@@ -37,7 +37,7 @@ SYSTEM_PACKAGES := fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming libharfbu
 	libpango-1.0-0 libpangoft2-1.0-0 chromium poppler-utils
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test services system-deps bench bench-incoming lint format install install-dev seed accounts \
+.PHONY: help run test services system-deps bench bench-incoming bench-outgoing-batch lint format install install-dev seed accounts \
 	check-deploy
 
 help:  ## 列出所有目标 (this list)
@@ -178,6 +178,9 @@ bench: $(RUNTIME_STAMP)  ## PDF 基准测试 (bench/pdf_bench.py)：7 页公文�
 
 bench-incoming: services $(RUNTIME_STAMP)  ## 收文登记簿、待办与检索基准（10 万件收文，p95 < 150 ms）
 	$(PY) bench/incoming_bench.py
+
+bench-outgoing-batch: services $(RUNTIME_STAMP)  ## 发文批量打印基准（50 件约 3 页的发文经后台任务打成 ZIP，每件 ≤ 0.5 s）
+	$(PY) bench/outgoing_batch_bench.py
 
 lint: $(DEV_STAMP)  ## ruff check + ruff format --check
 	$(BIN)/ruff check .

@@ -269,4 +269,24 @@ def my_pending_receipt(user, document):
     if not scope.roles & {Role.UNIT_HEAD, Role.UNIT_HANDLER, Role.SECRETARY}:
         return None
     unit_ids = scope.unit_ids or ({user.unit_id} if user.unit_id else set())
-    return document.receipts.filter(unit_id__in=unit_ids, received_at__isnull=True).first()
+    return document.receipts.filter(
+        unit_id__in=unit_ids, received_at__isnull=True, channel="exchange"
+    ).first()
+
+
+def can_draft_outgoing(user):
+    """起草: office staff and the units' people (a unit drafts for the government, 代拟稿)."""
+    scope = scope_for(user)
+    return bool(user.unit_id) and bool(
+        scope.roles & {Role.SECRETARY, Role.SUPERVISOR, Role.UNIT_HANDLER, Role.UNIT_HEAD}
+    )
+
+
+def can_manage_seals(user):
+    """印章印模: uploaded and kept by the security administrator (三员分立)."""
+    return has_role(user, Role.SECADMIN)
+
+
+def can_read_outgoing_register(user):
+    """发文登记簿 and 印章使用登记台账: the office staff."""
+    return scope_for(user).office_wide

@@ -670,18 +670,18 @@ OPENS, CLOSES = 8 * 60 + 30, 18 * 60  # office hours; evenings are for work that
 LATEST = 23 * 60 + 30
 
 
-def _office_minute(rng):
+def office_minute(rng):
     if rng.random() < 0.55:
         return rng.randint(OPENS, 12 * 60)
     return rng.randint(14 * 60 + 30, 17 * 60 + 45)
 
 
-def _after(rng, at, days=0, lo=5, hi=90):
+def later_moment(rng, at, days=0, lo=5, hi=90):
     """A moment `days` working days after `at` (the same day: lo–hi minutes later, running into
     the next morning when the office has closed). Moments are (working-day index, minute)."""
     day, minute = at
     if days:
-        return (day + days, _office_minute(rng))
+        return (day + days, office_minute(rng))
     minute += rng.randint(lo, hi)
     if minute <= CLOSES:
         return (day, minute)
@@ -691,7 +691,7 @@ def _after(rng, at, days=0, lo=5, hi=90):
 def _on_day(rng, at, day, lo=5, hi=60):
     """A moment on working day `day`, and after `at` (late in the evening if need be)."""
     if day > at[0]:
-        return (day, _office_minute(rng))
+        return (day, office_minute(rng))
     return (at[0], min(at[1] + rng.randint(lo, hi), LATEST))
 
 
@@ -842,7 +842,7 @@ class Planner:
         rng = random.Random(f"{SEED}:{date}:count")
         factor = {0: 1.2, 4: 0.85}.get(date.weekday(), 1.0)
         count = max(4, round(rng.gauss(DAILY_DOCUMENTS * factor, 4)))
-        return sorted((_office_minute(rng), position) for position in range(count))
+        return sorted((office_minute(rng), position) for position in range(count))
 
     # --- what the document is ---------------------------------------------------------------
 
@@ -1073,7 +1073,7 @@ class Planner:
         hurry = f["urgency"] != Urgency.NORMAL
         at = story.register_at
         story.add(at, "register", story.registrar)
-        at = _after(rng, at, days=1 if rng.random() < 0.08 else 0, lo=10, hi=150)
+        at = later_moment(rng, at, days=1 if rng.random() < 0.08 else 0, lo=10, hi=150)
         if story.returned:
             story.add(at, "return_to_sender", story.screener, story.reason)
             return
@@ -1089,7 +1089,7 @@ class Planner:
         level = story.sender.level
         direct = rng.random() < {L.LOWER: 0.08, L.HIGHER: 0.05, L.PEER: 0.2}[level]
         proposal_lag = (1, 0, 0) if hurry else (60, 35, 5)
-        at = _after(rng, at, days=_lag(rng, proposal_lag), lo=20, hi=180)
+        at = later_moment(rng, at, days=_lag(rng, proposal_lag), lo=20, hi=180)
         story.named_units = True
         if direct:
             story.add(at, "assign", story.proposer, assign_text)
@@ -1120,7 +1120,7 @@ class Planner:
                     lag = (40, 40, 15, 5) if not hurry else (90, 10)
                     if rng.random() < 0.03:
                         lag = (0, 0, 0, 0, 1, 1, 1, 1)  # a leader away for a week
-                    moment = _after(rng, start, days=_lag(rng, lag), lo=15, hi=240)
+                    moment = later_moment(rng, start, days=_lag(rng, lag), lo=15, hi=240)
                     text = self._instruction(rng, story, final, rounds, sequence, flag)
                     index = len(story.instructions)
                     story.instructions.append((leader, sequence, start, text, flag))
@@ -1132,7 +1132,7 @@ class Planner:
                 story.add(at, "assign", last, assign_text)
             else:
                 story.add(at, "conclude_instructions", last)
-                at = _after(rng, at, days=_lag(rng, (50, 45, 5)), lo=20, hi=200)
+                at = later_moment(rng, at, days=_lag(rng, (50, 45, 5)), lo=20, hi=200)
                 story.add(at, "assign", story.proposer, assign_text)
         self._handle(rng, story, at, lead, cos)
 
@@ -1163,20 +1163,22 @@ class Planner:
             done_day = deadline_day + rng.randint(1, 6)
         else:
             done_day = assigned[0] + max(0, min(days, round(days * rng.uniform(0.2, 1.05))))
-        accepted = _after(rng, assigned, days=min(_lag(rng, (65, 30, 5)), done_day - assigned[0]))
+        accepted = later_moment(
+            rng, assigned, days=min(_lag(rng, (65, 30, 5)), done_day - assigned[0])
+        )
         accepted = min(accepted, (done_day, LATEST))
         submit_day = max(accepted[0], done_day - rng.choice((0, 0, 1, 1, 2)))
         # Co-units give their opinions first; the lead unit's result follows them.
         latest = accepted
         for index, unit in enumerate(cos, start=1):
-            co_accept = _after(rng, assigned, days=_lag(rng, (60, 40)))
+            co_accept = later_moment(rng, assigned, days=_lag(rng, (60, 40)))
             co_day = rng.randint(co_accept[0], max(co_accept[0], submit_day))
             co_submit = _on_day(rng, co_accept, co_day)
             co_approve = _on_day(rng, co_submit, co_day + _lag(rng, (70, 30)))
             opinion = rng.choice(CO_RESULTS).format(lead=lead.short_name)
             self._unit_steps(rng, story, index, unit, co_accept, co_submit, co_approve, opinion)
             latest = max(latest, co_approve)
-        submitted = max(_on_day(rng, accepted, submit_day), _after(rng, latest, lo=5, hi=30))
+        submitted = max(_on_day(rng, accepted, submit_day), later_moment(rng, latest, lo=5, hi=30))
         approve_day = min(done_day, submit_day + _lag(rng, (60, 40)))
         approved = _on_day(rng, submitted, max(submitted[0], approve_day))
         templates = RESULTS.get(f["doc_type"], RESULTS[None])
@@ -1209,7 +1211,7 @@ class Planner:
     def _read(self, rng, story):
         at = story.register_at
         story.add(at, "register", story.registrar)
-        at = _after(rng, at, days=1 if rng.random() < 0.08 else 0, lo=10, hi=150)
+        at = later_moment(rng, at, days=1 if rng.random() < 0.08 else 0, lo=10, hi=150)
         story.add(at, "screen", story.screener)
         leader = self.users[story.topic.leader]
         pool = [self.mayor, leader, self.secretary_general, leader.liaison or self.mayor]
@@ -1218,7 +1220,7 @@ class Planner:
         readers = [u for u in dict.fromkeys(pool) if u == leader or rng.random() < 0.55] or [leader]
         readers.sort(key=lambda u: u.leader_order)
         parallel = rng.random() < 0.4
-        at = _after(rng, at, days=_lag(rng, (60, 40)), lo=20, hi=180)
+        at = later_moment(rng, at, days=_lag(rng, (60, 40)), lo=20, hi=180)
         names = _join(_leader_name(u) for u in readers)
         story.add(at, "circulate", story.proposer, f"拟请{names}阅。")
         start, ends = at, []
@@ -1226,7 +1228,7 @@ class Planner:
             sequence = 1 if parallel else i + 1
             if not parallel and ends:
                 start = ends[-1][0]
-            moment = _after(rng, start, days=_lag(rng, (35, 40, 20, 5)), lo=20, hi=300)
+            moment = later_moment(rng, start, days=_lag(rng, (35, 40, 20, 5)), lo=20, hi=300)
             remark = rng.choice(REMARKS) if rng.random() < 0.4 else ""
             story.readers.append((reader, sequence, start))
             lead = self.units[story.topic.leads[0]].short_name
@@ -1239,7 +1241,7 @@ class Planner:
 
     def _archive(self, rng, story, completed):
         """归档: the documents section files completed documents in batches, days or weeks later."""
-        filed = (completed[0] + rng.randint(2, 25), _office_minute(rng))
+        filed = (completed[0] + rng.randint(2, 25), office_minute(rng))
         story.add(filed, "archive", story.archivist)
 
 
@@ -1477,7 +1479,7 @@ def _taken_archive_numbers(year):
     return max(counter.last_number if counter else 0, issued["n"] or 0)
 
 
-def _raise_counter(key, year, number):
+def raise_counter(key, year, number):
     counter, _ = SerialCounter.objects.get_or_create(key=key, year=year)
     if counter.last_number < number:
         SerialCounter.objects.filter(pk=counter.pk).update(last_number=number)
@@ -1532,7 +1534,7 @@ def seed_incoming(demo):
     records = [builder.build(s, _cut(s, now_cut)) for s in stories if s.serial not in taken]
     _write(records, year)
     if stories:
-        _raise_counter(REGISTER, year, stories[-1].serial)
+        raise_counter(REGISTER, year, stories[-1].serial)
     return {
         "senders": senders,
         "incoming": dict(
@@ -1561,7 +1563,7 @@ TRAIL_COLUMNS = (
 )
 
 
-def _insert(columns, rows):
+def insert_rows(columns, rows):
     """Append trail rows with plain multi-row INSERTs. A year's trail is ~70,000 rows, and the
     ORM's per-field preparation of bulk_create would be most of the seeder's time; the rows are
     built from values that need no preparation beyond the datetime's. Only INSERT: the trail is
@@ -1671,6 +1673,6 @@ def _write(records, year):
                 )
             )
     events.sort(key=lambda e: e[0])
-    _insert(TRAIL_COLUMNS, [(adapt(e[0]), *e[1:]) for e in events])
+    insert_rows(TRAIL_COLUMNS, [(adapt(e[0]), *e[1:]) for e in events])
     for archive_year, number in next_archive.items():
-        _raise_counter(ARCHIVE_REGISTER, archive_year, number)
+        raise_counter(ARCHIVE_REGISTER, archive_year, number)

@@ -7,7 +7,7 @@ no list entry, no count, no search hit, no export row, 404 on its URL (DOMAIN.md
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from office.models import TrailEvent
 from office.permissions import Visibility, get_visible_or_404, scope_for, visible
@@ -269,4 +269,193 @@ def version_changes(older, newer):
             tofile=f"第{newer.number}稿",
             lineterm="",
         )
+    )
+
+
+def outgoing_get_or_404(user, pk, queryset=None):
+    from .models import OutgoingDocument
+
+    qs = OutgoingDocument.objects.all() if queryset is None else queryset
+    return get_visible_or_404(qs, user, OUTGOING_VISIBILITY, pk=pk)
+
+
+def outgoing_for_page(user, pk):
+    """The 发文 with what its page and its permission checks read."""
+    from .models import (
+        CoSignature,
+        DraftVersion,
+        OutgoingAttachment,
+        OutgoingDocument,
+        Receipt,
+        ReviewRecord,
+        SealLedgerEntry,
+    )
+
+    queryset = OutgoingDocument.objects.select_related(
+        "issuing_unit", "drafter", "drafting_unit", "signer", "printing_unit"
+    ).prefetch_related(
+        "main_recipients",
+        "cc_recipients",
+        Prefetch("versions", queryset=DraftVersion.objects.select_related("author")),
+        Prefetch("reviews", queryset=ReviewRecord.objects.select_related("reviewer", "version")),
+        Prefetch("co_signatures", queryset=CoSignature.objects.select_related("unit", "signed_by")),
+        Prefetch(
+            "seal_uses",
+            queryset=SealLedgerEntry.objects.select_related("seal", "applicant", "approver"),
+        ),
+        Prefetch("receipts", queryset=Receipt.objects.select_related("unit", "received_by")),
+        Prefetch("attachments", queryset=OutgoingAttachment.objects.select_related("uploaded_by")),
+    )
+    return outgoing_get_or_404(user, pk, queryset)
+
+
+def _outgoing_todo_filter(user):
+    """What waits for this user: the drafter's returned drafts, a reviewer's level, a unit's
+    co-signature, a leader's sign-off, the secretaries' numbering, sealing, dispatch and filing."""
+    from .models import CoSignature, OutgoingDocument, ReviewLevel
+
+    S = OutgoingDocument.State
+    scope = scope_for(user)
+    q = Q(drafter=user, state__in=(S.DRAFT, S.RETURNED))
+    q |= Q(
+        Exists(
+            ReviewLevel.objects.filter(
+                unit=OuterRef("issuing_unit"), level=OuterRef("review_level"), reviewers=user
+            )
+        ),
+        state=S.IN_REVIEW,
+    )
+    if scope.roles & {Role.UNIT_HEAD, Role.UNIT_HANDLER} and scope.unit_ids:
+        q |= Q(
+            Exists(
+                CoSignature.objects.filter(
+                    document=OuterRef("pk"), unit_id__in=scope.unit_ids, signed_at__isnull=True
+                )
+            ),
+            state=S.CO_SIGNING,
+        )
+    if scope.has(Role.LEADER):
+        q |= Q(state=S.AWAITING_SIGN_OFF)
+    if scope.has(Role.SECRETARY):
+        q |= Q(state__in=(S.SIGNED, S.NUMBERED, S.SEALED, S.DISPATCHED))
+    return q
+
+
+def outgoing_todo(user):
+    return outgoing_visible_to(user).filter(_outgoing_todo_filter(user))
+
+
+OUTGOING_STEP_ACTIONS = (
+    "draft",
+    "revise",
+    "submit",
+    "submit_for_sign_off",
+    "submit_for_co_sign",
+    "pass_review",
+    "finish_review",
+    "send_to_co_sign",
+    "return_for_revision",
+    "co_sign",
+    "finish_co_signing",
+    "sign_off",
+    "number",
+    "void_number",
+    "seal",
+    "dispatch",
+    "dispatch_on_paper",
+    "archive",
+)
+
+
+def outgoing_done(user):
+    """已办: documents on which this user took a step (the trail knows)."""
+    from .models import OutgoingDocument
+
+    steps = TrailEvent.objects.filter(
+        actor=user,
+        content_type=ContentType.objects.get_for_model(OutgoingDocument),
+        action__in=OUTGOING_STEP_ACTIONS,
+    ).values("object_id")
+    return outgoing_visible_to(user).filter(pk__in=steps)
+
+
+def outgoing_drafted_by(user):
+    return outgoing_visible_to(user).filter(drafter=user)
+
+
+OUTGOING_LIST_COLUMNS = (
+    "id",
+    "title",
+    "doc_type",
+    "state",
+    "urgency",
+    "classification",
+    "document_number",
+    "created_at",
+    "drafter__real_name",
+    "issuing_unit__short_name",
+)
+
+
+def outgoing_for_list(queryset):
+    return queryset.select_related("drafter", "issuing_unit").only(*OUTGOING_LIST_COLUMNS)
+
+
+def receipts_for_unit(user):
+    """签收: the receipts of the user's unit(s) for documents it may see, unsigned first."""
+    from .models import Receipt
+
+    scope = scope_for(user)
+    unit_ids = scope.unit_ids or ({user.unit_id} if user.unit_id else set())
+    return (
+        Receipt.objects.filter(
+            unit_id__in=unit_ids,
+            channel=Receipt.Channel.EXCHANGE,
+            document__in=outgoing_visible_to(user),
+        )
+        .select_related("document", "document__issuing_unit", "unit", "received_by")
+        .order_by(F("received_at").desc(nulls_first=True), "-sent_at", "-id")
+    )
+
+
+def outgoing_history(document):
+    from .models import OutgoingDocument
+
+    return (
+        TrailEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(OutgoingDocument),
+            object_id=document.pk,
+        )
+        .exclude(action="open")
+        .order_by("at", "id")
+    )
+
+
+def outgoing_register(user, *, year, key=None):
+    """发文登记簿: every number of the year's 发文 registers, void ones included, in order; each
+    with its document if the user may see it (a number is never hidden, a title may be)."""
+    from office.models import SerialNumber
+
+    from .models import OutgoingDocument
+
+    numbers = SerialNumber.objects.filter(
+        content_type=ContentType.objects.get_for_model(OutgoingDocument), year=year
+    ).select_related("allocated_by", "voided_by")
+    if key:
+        numbers = numbers.filter(key=key)
+    return numbers
+
+
+def outgoing_register_keys(year):
+    from office.models import SerialNumber
+
+    from .models import OutgoingDocument
+
+    return list(
+        SerialNumber.objects.filter(
+            content_type=ContentType.objects.get_for_model(OutgoingDocument), year=year
+        )
+        .values_list("key", flat=True)
+        .distinct()
+        .order_by("key")
     )

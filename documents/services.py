@@ -3,6 +3,7 @@ notes, manual urging (催办) and the handling policy. Each is one transaction t
 (留痕) with it.
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -395,6 +396,7 @@ class Draft:
     remarks: str = ""
     print_copies: int = 1
     printing_unit: object = None
+    copy_number: str = ""
 
 
 def outgoing_draft(data: Draft, *, actor, ip=None):
@@ -402,8 +404,7 @@ def outgoing_draft(data: Draft, *, actor, ip=None):
     from .models import DraftVersion, OutgoingDocument
 
     _check_clearance(actor, data.classification)
-    if not data.title.strip() or not data.body.strip():
-        raise ValidationError("请填写标题和正文。")
+    _check_draft(data)
     if actor.unit_id is None:
         raise ValidationError("您没有所在单位，不能起草发文。")
     with transaction.atomic():
@@ -417,6 +418,7 @@ def outgoing_draft(data: Draft, *, actor, ip=None):
             urgency=data.urgency,
             print_copies=data.print_copies,
             printing_unit=data.printing_unit or data.issuing_unit,
+            copy_number=data.copy_number if data.classification else "",
             drafter=actor,
             drafting_unit_id=actor.unit_id,
         )
@@ -477,3 +479,210 @@ def outgoing_revise(
             ip=ip,
         )
     return version
+
+
+def _check_draft(data: Draft):
+    if not data.title.strip() or not data.body.strip():
+        raise ValidationError("请填写标题和正文。")
+    if data.classification and not data.secrecy_period.strip():
+        raise ValidationError("涉密公文须填写保密期限（如“1年”“长期”）。")
+
+
+PARTICULARS = (
+    "doc_type",
+    "issuing_unit",
+    "direction",
+    "classification",
+    "secrecy_period",
+    "copy_number",
+    "urgency",
+    "print_copies",
+    "printing_unit",
+)
+
+
+def _recipient_names(document):
+    main = "、".join(u.short_name or u.name for u in document.main_recipients.all())
+    cc = "、".join(u.short_name or u.name for u in document.cc_recipients.all())
+    return f"{main or '（空）'} / {cc or '（空）'}"
+
+
+def outgoing_update(document, data: Draft, *, actor, note="", ip=None):
+    """修改 a draft or a returned draft: its particulars, and a new version (第N稿) when the text
+    changed — the earlier versions stay for the reviewers to compare."""
+    from .models import OutgoingDocument
+
+    if not can.can_revise_draft(actor, document):
+        raise ValidationError("只有拟稿人或秘书可以修改稿件。")
+    if document.state not in (OutgoingDocument.State.DRAFT, OutgoingDocument.State.RETURNED):
+        raise ValidationError("只有起草中或退回修改的稿件可以修改。")
+    _check_clearance(actor, data.classification)
+    _check_draft(data)
+    with transaction.atomic():
+        locked = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        if locked.state != document.state:
+            raise ValidationError("该稿件已被他人处理，请刷新页面后查看。")
+        before = trail.snapshot(locked, PARTICULARS)
+        recipients_before = _recipient_names(locked)
+        for field in ("doc_type", "issuing_unit", "direction", "classification", "urgency"):
+            setattr(locked, field, getattr(data, field))
+        locked.print_copies = data.print_copies
+        locked.secrecy_period = data.secrecy_period.strip() if data.classification else ""
+        locked.copy_number = data.copy_number if data.classification else ""
+        locked.printing_unit = data.printing_unit or data.issuing_unit
+        locked.save()
+        locked.main_recipients.set(data.main_recipients)
+        locked.cc_recipients.set(data.cc_recipients)
+        changed = trail.changes(locked, before, PARTICULARS)
+        recipients_after = _recipient_names(locked)
+        if recipients_after != recipients_before:
+            changed = "；".join(
+                filter(None, [changed, f"主送/抄送：{recipients_before} → {recipients_after}"])
+            )
+        if changed:
+            trail.record(
+                action="edit_particulars",
+                action_label="修改发文要素",
+                actor=actor,
+                obj=locked,
+                opinion=changed,
+                ip=ip,
+            )
+        last = locked.versions.order_by("-number").first()
+        text = (data.title.strip(), data.body.strip(), data.attachment_note.strip())
+        if (last.title, last.body, last.attachment_note) != text or last.remarks != (
+            data.remarks.strip()
+        ):
+            outgoing_revise(
+                locked,
+                actor=actor,
+                title=data.title,
+                body=data.body,
+                attachment_note=data.attachment_note,
+                remarks=data.remarks,
+                note=note,
+                ip=ip,
+            )
+    document.refresh_from_db()
+    return document
+
+
+def _attachments_editable(actor, document):
+    from .models import OutgoingDocument
+
+    if not can.can_revise_draft(actor, document) or document.state not in (
+        OutgoingDocument.State.DRAFT,
+        OutgoingDocument.State.RETURNED,
+    ):
+        raise ValidationError("只有拟稿人或秘书可以在起草中或退回修改时增删附件。")
+
+
+def outgoing_add_attachment(document, *, actor, title, body="", upload=None, ip=None):
+    """附件: its name (for the 附件说明), the text printed on its own page, and optionally a file."""
+    from .models import OutgoingAttachment
+
+    _attachments_editable(actor, document)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("请填写附件名称。")
+    if not (body or "").strip() and upload is None:
+        raise ValidationError("请填写附件正文或选择附件文件。")
+    info = (
+        check_upload(upload, max_mb=HandlingPolicy.current().max_attachment_mb) if upload else None
+    )
+    with _StoredFiles() as stored, transaction.atomic():
+        last = document.attachments.select_for_update().order_by("-number").first()
+        attachment = OutgoingAttachment(
+            document=document,
+            number=(last.number if last else 0) + 1,
+            title=title,
+            body=(body or "").strip(),
+            uploaded_by=actor,
+        )
+        if upload is not None:
+            attachment.name = (upload.name or "附件")[:200]
+            attachment.media_type, attachment.size = info.media_type, info.size
+            attachment.sha256 = info.sha256
+            attachment.file.save(attachment.name, upload, save=False)
+            stored.storage = attachment.file.storage
+            stored.names.append(attachment.file.name)
+        attachment.save()
+        trail.record(
+            action="attach",
+            action_label="添加附件",
+            actor=actor,
+            obj=document,
+            opinion=f"附件{attachment.number}：{title}",
+            ip=ip,
+        )
+    return attachment
+
+
+def outgoing_remove_attachment(attachment, *, actor, ip=None):
+    """删除附件; the later ones move up so the 附件说明 stays numbered 1, 2, 3 …"""
+    document = attachment.document
+    _attachments_editable(actor, document)
+    with transaction.atomic():
+        rows = list(document.attachments.select_for_update().order_by("number"))
+        attachment.delete()
+        later = [row for row in rows if row.number > attachment.number]
+        for row in later:  # one at a time, lowest first, to keep (document, number) unique
+            row.number -= 1
+            row.save(update_fields=["number"])
+        trail.record(
+            action="detach",
+            action_label="删除附件",
+            actor=actor,
+            obj=document,
+            opinion=f"附件{attachment.number}：{attachment.title}",
+            ip=ip,
+        )
+    if attachment.file:
+        attachment.file.delete(save=False)
+
+
+SEAL_IMAGE_TYPES = {"image/png"}
+SEAL_IMAGE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def seal_save(*, actor, unit, name, image=None, is_active=True, seal=None, ip=None):
+    """印模 kept by the security administrator: a transparent PNG (checked by its content), at
+    most 2 MB. Every change is in the trail."""
+    import filetype
+
+    from .models import Seal
+
+    if not can.can_manage_seals(actor):
+        raise ValidationError("只有安全管理员可以管理印章印模。")
+    if not (name or "").strip():
+        raise ValidationError("请填写印章名称。")
+    if image is not None:
+        image.seek(0)
+        kind = filetype.guess(image.read(512))
+        image.seek(0)
+        if kind is None or kind.mime not in SEAL_IMAGE_TYPES:
+            raise ValidationError("印模图片须为 PNG 格式（透明背景）。")
+        if image.size > SEAL_IMAGE_MAX_BYTES:
+            raise ValidationError("印模图片不能超过 2 MB。")
+    with _StoredFiles() as stored, transaction.atomic():
+        creating = seal is None
+        seal = seal or Seal(unit=unit)
+        seal.unit, seal.name, seal.is_active = unit, name.strip(), is_active
+        old_file = seal.image.name if seal.image else ""
+        if image is not None:
+            seal.image.save(f"{uuid.uuid4().hex}.png", image, save=False)
+            stored.storage = seal.image.storage
+            stored.names.append(seal.image.name)
+        seal.save()
+        trail.record(
+            action="seal_create" if creating else "seal_update",
+            action_label="新增印章" if creating else "修改印章",
+            actor=actor,
+            obj=seal,
+            opinion=seal.name + ("，已上传印模" if image is not None else ""),
+            ip=ip,
+        )
+    if image is not None and old_file:
+        # The old image stays referenced by nothing; prints already made are unaffected.
+        seal.image.storage.delete(old_file)
+    return seal

@@ -7,8 +7,13 @@ calendar page warn the system administrator to enter that year's holidays.
 """
 
 import datetime
+import functools
+import math
+import re
 
 import chinese_calendar
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from .models import CalendarOverride
@@ -89,6 +94,80 @@ def working_days_between(start, end):
         if calendar.is_working_day(day):
             count += 1
     return sign * count
+
+
+# --- Working hours (办文办事限时制 in hours, e.g. 签收 within 8 working hours, DOMAIN.md §4) ----
+
+_PERIOD = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+@functools.cache
+def _parse_office_hours(text):
+    periods = []
+    for part in text.split(","):
+        match = _PERIOD.match(part)
+        if not match:
+            raise ImproperlyConfigured(
+                f"OFFICE_HOURS “{text}” 格式有误：应为“08:30-12:00,14:30-17:30”这样的时段列表。"
+            )
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        try:
+            start, end = datetime.time(h1, m1), datetime.time(h2, m2)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"OFFICE_HOURS “{text}” 中的时间无效：{part}") from exc
+        if start >= end or (periods and start < periods[-1][1]):
+            raise ImproperlyConfigured(
+                f"OFFICE_HOURS “{text}” 的时段须按时间先后排列、互不重叠，且开始早于结束。"
+            )
+        periods.append((start, end))
+    return tuple(periods)
+
+
+def office_hours():
+    """The office's daily working periods from settings.OFFICE_HOURS ("08:30-12:00,14:30-17:30"),
+    as ((start, end), …) local times in order."""
+    return _parse_office_hours(settings.OFFICE_HOURS)
+
+
+def add_working_hours(start, hours):
+    """The moment `hours` working hours after `start` (an aware datetime; the result is aware, in
+    the current time zone). Only time inside office hours (OFFICE_HOURS) on working days counts —
+    evenings, lunch breaks, weekends and holidays do not, 调休 working weekends do, and the
+    office's calendar overrides win (is_working_day). A deadline that falls exactly at the end of
+    a period stays there (e.g. 17:30) rather than moving to the next morning; `hours == 0` gives
+    the first office moment at or after `start`."""
+    if timezone.is_naive(start):
+        raise ValueError("add_working_hours needs an aware datetime.")
+    if hours < 0:
+        raise ValueError("add_working_hours counts forwards only.")
+    periods = office_hours()
+    remaining = datetime.timedelta(hours=hours)
+    cursor = timezone.localtime(start)
+    day = cursor.date()
+    daily = sum(
+        (
+            datetime.datetime.combine(day, end) - datetime.datetime.combine(day, begin)
+            for begin, end in periods
+        ),
+        datetime.timedelta(),
+    )
+    # Calendar days to load at once: the working days needed, twice over, plus a Spring Festival.
+    span = datetime.timedelta(days=math.ceil(remaining / daily) * 2 + 30)
+    calendar = WorkingCalendar(day, day + span)
+    while True:
+        if day > calendar.end:
+            calendar = WorkingCalendar(day, day + span)
+        if calendar.is_working_day(day):
+            for begin, end in periods:
+                opens = timezone.make_aware(datetime.datetime.combine(day, begin))
+                closes = timezone.make_aware(datetime.datetime.combine(day, end))
+                if closes <= cursor:
+                    continue
+                opens = max(opens, cursor)
+                if remaining <= closes - opens:
+                    return opens + remaining
+                remaining -= closes - opens
+        day += datetime.timedelta(days=1)
 
 
 class Light:

@@ -413,7 +413,9 @@ class PdfJob(models.Model):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
     file = models.FileField("文件", upload_to="pdf/%Y/%m/", blank=True)
     pages = models.PositiveIntegerField("页数", null=True, blank=True)
-    total = models.PositiveIntegerField("件数", default=0, help_text="批量打印的文件件数；0 表示单件。")
+    total = models.PositiveIntegerField(
+        "件数", default=0, help_text="批量打印的文件件数；0 表示单件。"
+    )
     done = models.PositiveIntegerField("已完成件数", default=0)
     last_error = models.TextField("错误信息", blank=True)
     requested_by = models.ForeignKey(

@@ -18,6 +18,7 @@ A thin wrapper around WeasyPrint (≥ 70, FIELD_NOTES.md "PDFs") that adds, to e
 WeasyPrint is imported on first render, not at import time: it costs about a second.
 """
 
+import contextlib
 import dataclasses
 import datetime
 import functools
@@ -397,6 +398,44 @@ def _weasyprint_render(html, stylesheet, fonts, allowed_files):
     return Rendered(pdf=pdf, pages=len(document.pages))
 
 
+class PageTally:
+    """The pages of the PDFs rendered in one thread inside `tally_pages()`; `complete` turns
+    False when a cached PDF came without its page count."""
+
+    def __init__(self):
+        self.pages = 0
+        self.complete = True
+
+    def add(self, rendered):
+        if rendered.pages is None:
+            self.complete = False
+        else:
+            self.pages += rendered.pages
+
+
+_tallies = threading.local()
+
+
+@contextlib.contextmanager
+def tally_pages():
+    """Count the pages of every PDF this thread renders inside the block: a batch job's page
+    total when the duty's print function (e.g. documents.outgoing_print.render_outgoing) returns
+    only the bytes. Tallies nest; each counts what was rendered inside it."""
+    tally = PageTally()
+    outer = getattr(_tallies, "active", ())
+    _tallies.active = (*outer, tally)
+    try:
+        yield tally
+    finally:
+        _tallies.active = outer
+
+
+def _tally(rendered):
+    for tally in getattr(_tallies, "active", ()):
+        tally.add(rendered)
+    return rendered
+
+
 def render_html(html, *, allowed_files=()):
     """HTML → PDF with the GB/T 9704 stylesheet, through the cache: a Rendered(pdf, pages,
     cached). `allowed_files` are local files the HTML may use (a seal image's path)."""
@@ -405,10 +444,10 @@ def render_html(html, *, allowed_files=()):
     key = _cache_key(html, stylesheet, fonts, allowed_files)
     cached = _cache_read(key)
     if cached is not None:
-        return cached
+        return _tally(cached)
     rendered = _weasyprint_render(html, stylesheet, fonts, allowed_files)
     _cache_write(key, rendered)
-    return rendered
+    return _tally(rendered)
 
 
 def html_to_pdf(html, *, allowed_files=()) -> bytes:

@@ -215,6 +215,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.tasks.sweep_incoming_deadlines",
         "schedule": crontab(minute=5, hour="8-18"),
     },
+    # 签收催收 of dispatched documents (documents.receipts): every 30 minutes in office hours — an
+    # electronic receipt unsigned 8 working hours after dispatch is chased (urgent, SMS) once a
+    # day and its sender told; a repeat run the same day sends nothing twice.
+    "documents-sweep-unsigned-receipts": {
+        "task": "documents.tasks.sweep_unsigned_receipts",
+        "schedule": crontab(minute="0,30", hour="8-17"),
+    },
 }
 
 # --- Mail and SMS (outbox channels) -------------------------------------------------------------
@@ -229,6 +236,9 @@ PDF_CACHE_DIR = Path(env.str("PDF_CACHE_DIR", default=str(VAR_DIR / "pdf-cache")
 
 # --- The office this installation serves -----------------------------------------------------
 OFFICE_CITY_NAME = env.str("OFFICE_CITY_NAME", default="珠海市")
+# 办公时间（工作时段，逗号分隔）：按“工作小时”计算的时限只计这些时段，且只在工作日计（例如发文
+# 核发后 8 个工作小时内签收）。午休、晚上、周末和节假日不计时，调休上班日照常计时。
+OFFICE_HOURS = env.str("OFFICE_HOURS", default="08:30-12:00,14:30-17:30")
 
 LOGGING = {
     "version": 1,

@@ -32,7 +32,7 @@ def scope_label(user):
     return f"{unit}承办（主办或协办）的收文"
 
 
-def _year(request):
+def requested_year(request):
     """The ?year= asked for, or the current year."""
     try:
         year = int(request.GET.get("year", ""))
@@ -41,7 +41,7 @@ def _year(request):
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
-def _nice_step(peak, steps):
+def nice_step(peak, steps):
     """The smallest of 1, 2, 5 × 10ⁿ such that `steps` of it reach `peak`."""
     magnitude = 1
     while True:
@@ -56,9 +56,7 @@ def month_chart(rows, *, width=960, height=280, steps=5):
     template's inline SVG: the bars, their value labels and the y-axis ticks."""
     left, right, top, bottom = 44, 8, 16, 30
     plot_width, plot_height = width - left - right, height - top - bottom
-    step = _nice_step(
-        max((max(r.figures.received, r.figures.done) for r in rows), default=0), steps
-    )
+    step = nice_step(max((max(r.figures.received, r.figures.done) for r in rows), default=0), steps)
     scale = plot_height / (step * steps)
     slot = plot_width / len(rows)
     bar = slot * 0.32
@@ -103,7 +101,7 @@ def month_chart(rows, *, width=960, height=280, steps=5):
 def statistics_page(request):
     documents = _visible_documents(request.user)
     years = statistics_years(documents)
-    year = _year(request)
+    year = requested_year(request)
     stats = incoming_statistics(documents, year=year)
     template = "documents/incoming_statistics.html"
     if request.htmx and not request.htmx.boosted:
@@ -121,7 +119,7 @@ def statistics_page(request):
 
 def statistics_export(request):
     documents = _visible_documents(request.user)
-    year = _year(request)
+    year = requested_year(request)
     stats = incoming_statistics(documents, year=year)
     data = statistics_workbook(stats, scope=scope_label(request.user))
     response = HttpResponse(data, content_type=XLSX_TYPE)

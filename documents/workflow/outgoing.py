@@ -77,6 +77,7 @@ OUTGOING = Workflow(
         ),
         Transition("sign_off", "签发", (S.AWAITING_SIGN_OFF,), S.SIGNED, can.can_sign_off),
         Transition("number", "复核编号", (S.SIGNED,), S.NUMBERED, can.can_number),
+        Transition("void_number", "编号作废", (S.NUMBERED,), S.SIGNED, can.can_number),
         Transition("seal", "用印", (S.NUMBERED,), S.SEALED, can.can_seal),
         Transition("dispatch", "核发", (S.SEALED,), S.DISPATCHED, can.can_dispatch),
         Transition(
@@ -98,7 +99,8 @@ def _tell(users, document, title, body=""):
     notify(users, title=title, body=body, url=outgoing_url(document), obj=document)
 
 
-def _levels(document):
+def review_levels(document):
+    """The issuing unit's review levels (审核级次), in order."""
     return list(ReviewLevel.objects.filter(unit=document.issuing_unit).order_by("level"))
 
 
@@ -124,7 +126,7 @@ def submit(document, *, actor, co_sign_units=(), ip=None):
                 unit=unit,
                 defaults={"signed_at": None, "signed_by": None, "opinion": ""},
             )
-        levels = _levels(document)
+        levels = review_levels(document)
         if not levels and co_sign_units:
             OUTGOING.perform(document, "submit_for_co_sign", actor=actor, ip=ip)
             _ask_co_signers(document)
@@ -166,7 +168,7 @@ def review(document, *, actor, opinion="", ip=None):
         _stale(document, locked)
         original, document = document, locked
         level = document.review_level
-        later = [lv.level for lv in _levels(document) if lv.level > level]
+        later = [lv.level for lv in review_levels(document) if lv.level > level]
         pending_co = document.co_signatures.filter(signed_at__isnull=True).exists()
         if later:
             step, updates = "pass_review", {"review_level": later[0]}
@@ -297,6 +299,37 @@ def number(document, *, actor, ip=None):
     return document
 
 
+def void_number(document, *, actor, reason, ip=None):
+    """编号作废 before 用印 (a wrong register, a number taken twice on paper): the number stays in
+    the 发文登记簿 as 作废 with the reason and is never reissued; the document goes back to 已签发
+    and takes the next number when numbered again."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from office.models import SerialNumber
+
+    reason = _required(reason, "作废编号须填写原因。")
+    with transaction.atomic():
+        locked = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        _stale(document, locked)
+        issued = SerialNumber.objects.filter(
+            content_type=ContentType.objects.get_for_model(OutgoingDocument),
+            object_id=document.pk,
+            status=SerialNumber.Status.ISSUED,
+        ).first()
+        old = document.document_number
+        OUTGOING.perform(
+            document,
+            "void_number",
+            actor=actor,
+            opinion=f"{old}：{reason}",
+            ip=ip,
+            updates={"document_number": "", "year": None, "serial": None, "numbered_at": None},
+        )
+        if issued is not None:
+            numbering.void(issued, actor=actor, reason=reason)
+    return document
+
+
 def seal(document, *, actor, seal, copies, ip=None):
     """用印: the use is entered in the seal ledger (applicant, approver = the leader who signed it
     off, copies, time); only after this does the final print carry the seal image."""
@@ -326,8 +359,13 @@ ELECTRONIC_LIMIT = Clearance.SECRET  # 机密 and above never go through electro
 
 def dispatch(document, *, actor, on_paper=False, ip=None):
     """核发 to every 主送 and 抄送 unit, each of which signs for it. A document at 机密 or above is
-    refused for electronic exchange, with the reason, and can only be recorded as sent on paper."""
+    refused for electronic exchange, with the reason, and can only be recorded as sent on paper.
+    Each electronic receipt is due SIGNING_HOURS (8) working hours after dispatch (DOMAIN.md §4;
+    documents.receipts chases it after that); a paper receipt has no deadline."""
+    from office.calendar import add_working_hours
+
     from ..models import Receipt
+    from ..receipts import SIGNING_HOURS
 
     if document.classification > ELECTRONIC_LIMIT and not on_paper:
         raise ValidationError(
@@ -342,6 +380,8 @@ def dispatch(document, *, actor, on_paper=False, ip=None):
     if not recipients:
         raise ValidationError("没有主送或抄送单位，不能核发。")
     channel = Receipt.Channel.PAPER if on_paper else Receipt.Channel.EXCHANGE
+    now = timezone.now()
+    due_at = None if on_paper else add_working_hours(now, SIGNING_HOURS)
     with transaction.atomic():
         OUTGOING.perform(
             document,
@@ -349,10 +389,12 @@ def dispatch(document, *, actor, on_paper=False, ip=None):
             actor=actor,
             opinion="、".join(u.short_name for u, _ in recipients),
             ip=ip,
-            updates={"dispatched_at": timezone.now()},
+            updates={"dispatched_at": now},
         )
         Receipt.objects.bulk_create(
-            Receipt(document=document, unit=unit, role=role, channel=channel)
+            Receipt(
+                document=document, unit=unit, role=role, channel=channel, sent_at=now, due_at=due_at
+            )
             for unit, role in recipients
         )
         if not on_paper:
@@ -369,16 +411,46 @@ def receive(document, *, actor, ip=None):
     from office import trail
 
     with transaction.atomic():
+        from ..models import Receipt
+
         receipt = can.my_pending_receipt(actor, document)
-        if receipt is None:
+        # A conditional UPDATE: of two people of the unit clicking at once, one signs.
+        if receipt is None or not Receipt.objects.filter(
+            pk=receipt.pk, received_at__isnull=True
+        ).update(received_at=timezone.now(), received_by=actor):
             raise InvalidTransition("本单位没有待签收的该公文，或已签收。")
-        receipt.received_at, receipt.received_by = timezone.now(), actor
-        receipt.save(update_fields=["received_at", "received_by"])
+        receipt.refresh_from_db()
         trail.record(
             action="receive",
             action_label="签收",
             actor=actor,
             obj=document,
+            opinion=receipt.unit.name,
+            ip=ip,
+        )
+    return receipt
+
+
+def receive_on_paper(receipt, *, actor, ip=None):
+    """登记纸质签收: the secretary records that a unit signed for the paper copy."""
+    from office import trail
+
+    from ..models import Receipt
+
+    if not can.can_dispatch(actor, receipt.document):
+        raise InvalidTransition("只有秘书可以登记纸质签收。")
+    with transaction.atomic():
+        updated = Receipt.objects.filter(
+            pk=receipt.pk, channel=Receipt.Channel.PAPER, received_at__isnull=True
+        ).update(received_at=timezone.now(), received_by=actor)
+        if not updated:
+            raise InvalidTransition("该单位已签收，或不是纸质发送。")
+        receipt.refresh_from_db()
+        trail.record(
+            action="receive",
+            action_label="登记纸质签收",
+            actor=actor,
+            obj=receipt.document,
             opinion=receipt.unit.name,
             ip=ip,
         )

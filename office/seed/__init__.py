@@ -22,6 +22,7 @@ DEMO_PASSWORD = "Demo@2026"
 SEEDERS = [
     "office.seed.core.seed_core",
     "documents.seed.seed_incoming",
+    "documents.seed_outgoing.seed_outgoing",
 ]
 
 

@@ -1,12 +1,16 @@
 """Background PDF jobs: a page that polls the job's status and a download link.
 
 A user sees only the jobs they asked for; anyone else's job is a 404, not a 403 (STYLE.md:
-access helpers return 404 for what you cannot see)."""
+access helpers return 404 for what you cannot see). A batch job (total > 0, e.g. 发文批量打印)
+shows its progress (已完成 12/50) and downloads as the ZIP its task stored."""
+
+from pathlib import PurePath
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
+from ..downloads import content_disposition
 from ..models import PdfJob
 
 IN_PROGRESS = (PdfJob.Status.PENDING, PdfJob.Status.PROCESSING)
@@ -26,14 +30,24 @@ def job_detail(request, pk):
     return render(request, template, {"job": job, "in_progress": job.status in IN_PROGRESS})
 
 
+# What a job's stored file is served as, by its extension.
+MEDIA_TYPES = {".pdf": "application/pdf", ".zip": "application/zip"}
+
+
 def job_download(request, pk):
     job = _own_job(request.user, pk)
     if job.status != PdfJob.Status.READY or not job.file:
         raise Http404("文件尚未生成。")
-    filename = job.title.replace("/", "／").replace("\\", "＼") + ".pdf"
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    extension = PurePath(job.file.name).suffix.lower()
+    if extension not in MEDIA_TYPES:
+        raise Http404("文件尚未生成。")
+    filename = job.title.replace("/", "／").replace("\\", "＼") + extension
+    response = FileResponse(job.file.open("rb"), content_type=MEDIA_TYPES[extension])
+    response["Content-Disposition"] = content_disposition(
+        filename, fallback=f"pdf-job-{job.pk}{extension}"
     )
+    response["Cache-Control"] = "private, no-store"  # business documents: kept by no cache
+    return response
 
 
 urlpatterns = [

@@ -51,3 +51,14 @@ def page(browser, settings):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def patient_expectations():
+    """Expectations wait as long as actions do (10 s, above): on a busy machine a step's POST and
+    the page after it can take longer than Playwright's default 5 s."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
+    yield
+    expect.set_options(timeout=5_000)

@@ -22,8 +22,11 @@ from documents.models import (
     CoSignature,
     DraftVersion,
     OutgoingDocument,
+    Receipt,
     ReviewLevel,
     ReviewRecord,
+    Seal,
+    SealLedgerEntry,
 )
 from documents.selectors import OUTGOING_VISIBILITY
 from documents.workflow import outgoing as flow
@@ -67,8 +70,12 @@ def world():
         DraftVersion.objects.count(),
         TrailEvent.objects.count(),
         Notification.objects.count(),
-        SerialNumber.objects.count(),
+        list(SerialNumber.objects.order_by("pk").values_list("pk", "status")),
         list(SerialCounter.objects.order_by("pk").values_list("key", "year", "last_number")),
+        list(OutgoingDocument.objects.order_by("pk").values_list("sealed_at", "dispatched_at")),
+        list(OutgoingDocument.objects.order_by("pk").values_list("archived_on", flat=True)),
+        SealLedgerEntry.objects.count(),
+        list(Receipt.objects.order_by("pk").values_list("pk", "received_at", "received_by")),
     )
 
 
@@ -177,6 +184,30 @@ class Build:
     def numbered(self):
         doc = self.signed()
         flow.number(doc, actor=self.p["secretary"])
+        return fresh(doc)
+
+    @property
+    def seal(self):
+        return Seal.objects.get_or_create(unit=self.u["government"], name="珠海市人民政府印章")[0]
+
+    def sealed(self):
+        doc = self.numbered()
+        flow.seal(doc, actor=self.p["secretary"], seal=self.seal, copies=30)
+        return fresh(doc)
+
+    def dispatched(self):
+        doc = self.sealed()
+        flow.dispatch(doc, actor=self.p["secretary"])
+        return fresh(doc)
+
+    def received(self):
+        doc = self.dispatched()
+        flow.receive(doc, actor=self.p["handler_a"])
+        return fresh(doc)
+
+    def archived(self):
+        doc = self.dispatched()
+        flow.archive(doc, actor=self.p["secretary"])
         return fresh(doc)
 
 
@@ -699,3 +730,236 @@ def test_a_leader_returns_at_sign_off_and_review_starts_again(build, personas):
         flow.review(doc, actor=build.r2)
     flow.review(doc, actor=build.r1)
     assert fresh(doc).review_level == 2
+
+
+# --- after the number: 编号作废, 用印, 核发, 签收, 归档 — the same four tests ------------------------
+
+
+def test_void_number_keeps_the_number_as_void_and_the_next_numbering_takes_the_next(
+    build, personas
+):
+    doc = build.numbered()
+    old = doc.document_number
+    flow.void_number(doc, actor=personas["secretary"], reason=" 字号用错。 ")
+    doc = fresh(doc)
+    assert (doc.state, doc.document_number, doc.serial, doc.numbered_at) == (
+        S.SIGNED,
+        "",
+        None,
+        None,
+    )
+    assert_step(
+        doc, "void_number", personas["secretary"], ("已编号", "已签发"), f"{old}：字号用错。"
+    )
+    voided = SerialNumber.objects.get()
+    assert (voided.status, voided.void_reason, voided.voided_by) == (
+        SerialNumber.Status.VOID,
+        "字号用错。",
+        personas["secretary"],
+    )
+    flow.number(doc, actor=personas["secretary"])
+    assert fresh(doc).serial == 2  # never reissued
+
+
+def test_void_number_needs_a_reason(build, personas):
+    doc = build.numbered()
+    with nothing_changes(), pytest.raises(ValidationError, match="须填写原因"):
+        flow.void_number(doc, actor=personas["secretary"], reason="  ")
+
+
+def test_seal_enters_the_ledger_with_the_signer_as_approver(build, personas):
+    doc = build.numbered()
+    flow.seal(doc, actor=personas["secretary"], seal=build.seal, copies=30)
+    doc = fresh(doc)
+    assert doc.state == S.SEALED and doc.sealed_at is not None
+    assert_step(
+        doc, "seal", personas["secretary"], ("已编号", "已用印"), "珠海市人民政府印章，30份"
+    )
+    entry = SealLedgerEntry.objects.get()
+    assert (entry.document, entry.copies, entry.applicant, entry.approver) == (
+        doc,
+        30,
+        personas["secretary"],
+        personas["leader"],
+    )
+
+
+def test_dispatch_makes_a_receipt_per_unit_and_asks_each_to_sign(build, personas, units):
+    doc = build.sealed()
+    flow.dispatch(doc, actor=personas["secretary"])
+    doc = fresh(doc)
+    assert doc.state == S.DISPATCHED and doc.dispatched_at is not None
+    assert_step(doc, "dispatch", personas["secretary"], ("已用印", "已核发"), "市教育局、市住建局")
+    assert {(r.unit, r.channel) for r in doc.receipts.all()} == {
+        (units["a"], "exchange"),
+        (units["b"], "exchange"),
+    }
+    assert told(personas["handler_a"], doc, "请签收") and told(personas["handler_b"], doc, "请签收")
+
+
+def test_dispatch_on_paper_records_paper_receipts_and_tells_nobody(build, personas):
+    doc = build.sealed()
+    flow.dispatch(doc, actor=personas["secretary"], on_paper=True)
+    doc = fresh(doc)
+    assert_step(
+        doc, "dispatch_on_paper", personas["secretary"], ("已用印", "已核发"), "市教育局、市住建局"
+    )
+    assert {r.channel for r in doc.receipts.all()} == {"paper"}
+    assert not told(personas["handler_a"], doc, "请签收")
+    # the unit cannot sign for paper in the system; the secretary records it
+    with pytest.raises(InvalidTransition):
+        flow.receive(doc, actor=personas["handler_a"])
+    receipt = doc.receipts.get(unit=build.u["a"])
+    flow.receive_on_paper(receipt, actor=personas["secretary"])
+    assert fresh(doc).receipts.get(unit=build.u["a"]).received_by == personas["secretary"]
+    assert events(doc, "receive").get().action_label == "登记纸质签收"
+
+
+def test_receive_signs_the_units_receipt_once(build, personas):
+    doc = build.dispatched()
+    flow.receive(doc, actor=personas["handler_a"])
+    receipt = doc.receipts.get(unit=build.u["a"])
+    assert receipt.received_by == personas["handler_a"] and receipt.received_at is not None
+    assert events(doc, "receive").get().opinion == build.u["a"].name
+    with nothing_changes(), pytest.raises(InvalidTransition, match="已签收"):
+        flow.receive(fresh(doc), actor=personas["head_a"])  # the same unit, a second person
+
+
+def test_archive_files_the_dispatched_document(build, personas):
+    doc = build.dispatched()
+    flow.archive(doc, actor=personas["secretary"])
+    doc = fresh(doc)
+    assert doc.state == S.ARCHIVED and doc.archived_on == timezone.localdate()
+    assert_step(doc, "archive", personas["secretary"], ("已核发", "已归档"), "")
+
+
+LATER_WRONG_STATE = [
+    P("signed", step("void_number", "secretary", reason="错号。"), "已签发", "编号作废", id="void"),
+    P(
+        "sealed",
+        step("void_number", "secretary", reason="错号。"),
+        "已用印",
+        "编号作废",
+        id="void2",
+    ),
+    P(
+        "signed",
+        lambda b, d: flow.seal(d, actor=b.p["secretary"], seal=b.seal, copies=1),
+        "已签发",
+        "用印",
+        id="seal-before-number",
+    ),
+    P(
+        "sealed",
+        lambda b, d: flow.seal(d, actor=b.p["secretary"], seal=b.seal, copies=1),
+        "已用印",
+        "用印",
+        id="seal-again",
+    ),
+    P("numbered", step("dispatch", "secretary"), "已编号", "核发", id="dispatch-before-seal"),
+    P("dispatched", step("dispatch", "secretary"), "已核发", "核发", id="dispatch-again"),
+    P(
+        "numbered",
+        step("dispatch", "secretary", on_paper=True),
+        "已编号",
+        "核发（纸质）",
+        id="dispatch_on_paper-before-seal",
+    ),
+    P("sealed", step("archive", "secretary"), "已用印", "归档", id="archive-before-dispatch"),
+    P("archived", step("archive", "secretary"), "已归档", "归档", id="archive-again"),
+]
+
+
+@pytest.mark.parametrize("stage, act, state_label, step_label", LATER_WRONG_STATE)
+def test_later_steps_in_the_wrong_state_change_nothing(build, stage, act, state_label, step_label):
+    target = getattr(build, stage)()
+    with (
+        nothing_changes(),
+        pytest.raises(
+            InvalidTransition, match=f"当前状态为“{state_label}”，不能执行“{step_label}”"
+        ),
+    ):
+        act(build, target)
+
+
+LATER_FORBIDDEN = [
+    P("numbered", step("void_number", "leader", reason="错号。"), id="void-leader"),
+    P("numbered", step("void_number", "handler_a", reason="错号。"), id="void-handler"),
+    P(
+        "numbered",
+        lambda b, d: flow.seal(d, actor=b.p["leader"], seal=b.seal, copies=1),
+        id="seal-leader",
+    ),
+    P(
+        "numbered",
+        lambda b, d: flow.seal(d, actor=b.p["secadmin"], seal=b.seal, copies=1),
+        id="seal-secadmin",
+    ),
+    P("sealed", step("dispatch", "handler_a"), id="dispatch-handler"),
+    P("sealed", step("dispatch", "supervisor"), id="dispatch-supervisor"),
+    P("sealed", step("dispatch", "leader", on_paper=True), id="dispatch_on_paper-leader"),
+    P("dispatched", step("archive", "handler_a"), id="archive-receiving-unit"),
+    P("dispatched", step("archive", "leader"), id="archive-leader"),
+]
+
+
+@pytest.mark.parametrize("stage, act", LATER_FORBIDDEN)
+def test_later_steps_by_the_wrong_person_change_nothing(build, stage, act):
+    target = getattr(build, stage)()
+    with nothing_changes(), pytest.raises(PermissionDenied, match="您无权执行"):
+        act(build, target)
+
+
+def test_receiving_units_cannot_sign_for_what_was_not_sent_to_them(build, personas, units):
+    doc = build.dispatched()
+    for who in ("secretary", "leader", "outsider"):
+        with nothing_changes(), pytest.raises(InvalidTransition):
+            flow.receive(fresh(doc), actor=personas[who])
+
+
+LATER_STARTS = [
+    P("numbered", "secretary", id="void_number"),
+    P("numbered", "secretary", id="seal"),
+    P("sealed", "secretary", id="dispatch"),
+    P("dispatched", "secretary", id="archive"),
+]
+
+
+@pytest.mark.parametrize("stage, actor", LATER_STARTS)
+def test_later_steps_a_unit_not_involved_gets_404(build, personas, stage, actor):
+    doc = getattr(build, stage)()
+    hidden = ["outsider", "sysadmin"]
+    if stage in ("numbered", "sealed"):
+        hidden += ["handler_a", "handler_b"]  # the receiving units see it from dispatch on
+    for who in hidden:
+        with pytest.raises(Http404):
+            fetch(personas[who], doc)
+    assert fetch(build.who(actor), doc) == doc
+
+
+def test_a_receiving_unit_sees_the_dispatched_document_but_a_low_clearance_does_not(
+    classified, personas
+):
+    personas["handler_a"].clearance = Clearance.SECRET
+    personas["handler_a"].save()
+    doc = classified.dispatched()
+    assert fetch(personas["handler_a"], doc) == doc
+    with pytest.raises(Http404):
+        fetch(personas["handler_b"], doc)  # a receiving unit's handler without clearance
+
+
+LATER_TWICE = [
+    P("numbered", step("void_number", "secretary", reason="错号。"), "void_number", id="void"),
+    P("sealed", step("dispatch", "secretary"), "dispatch", id="dispatch"),
+    P("dispatched", step("archive", "secretary"), "archive", id="archive"),
+]
+
+
+@pytest.mark.parametrize("stage, act, action", LATER_TWICE)
+def test_later_steps_from_a_stale_page_are_refused(build, stage, act, action):
+    doc = getattr(build, stage)()
+    first, second = fresh(doc), fresh(doc)
+    act(build, first)
+    with nothing_changes(), pytest.raises(InvalidTransition):
+        act(build, second)
+    assert events(doc, action).count() == 1

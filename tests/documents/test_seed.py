@@ -1,6 +1,7 @@
-"""The demo's year of 收文 (documents.seed, DOMAIN.md §3): its size and rates, numbers without gaps,
-data consistent with each state, a trail for every step, work waiting for every demo account,
-and a second run that adds nothing.
+"""The demo's year of 收文 (documents.seed, DOMAIN.md §3) and twelve months of 发文
+(documents.seed_outgoing, DOMAIN.md §4): their size and rates, numbers without gaps, data
+consistent with each state, a trail for every step, work waiting for every demo account, and a
+second run that adds nothing.
 
 The demo is seeded once for the module inside a transaction that is rolled back at the end (the
 trail refuses DELETE, so nothing else could clean it up); each test runs in a savepoint inside it.
@@ -17,20 +18,33 @@ from django.db.models import Count, F, Q
 from django.test import override_settings
 from django.utils import timezone
 
+from documents import permissions as can
 from documents.models import (
     Assignment,
     Circulation,
+    CoSignature,
+    DraftVersion,
     HandlingPolicy,
     IncomingDocument,
     LeaderInstruction,
+    NumberRule,
+    OutgoingDocument,
+    Receipt,
+    ReviewLevel,
+    ReviewRecord,
+    Seal,
+    SealLedgerEntry,
     Sender,
 )
+from documents.receipts import SIGNING_HOURS
 from documents.seed import DAILY_DOCUMENTS, LABELS
+from documents.seed_outgoing import LABELS as OUTGOING_LABELS
+from documents.seed_outgoing import RULES, YEAR_DOCUMENTS
 from documents.selectors import incoming_todo
 from documents.services import REGISTRATION_REGISTER
 from documents.workflow import ARCHIVE_REGISTER
 from office import numbering
-from office.calendar import WorkingCalendar, add_working_days
+from office.calendar import WorkingCalendar, add_working_days, add_working_hours
 from office.models import Clearance, SerialCounter, SerialNumber, TrailEvent, User
 from office.roles import Role
 from office.seed import run_seeders
@@ -42,9 +56,10 @@ A = Assignment.State
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """(demo, seconds the whole seed_demo took)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """(demo, seconds the whole seed_demo took). The seals' images go to a temporary MEDIA_ROOT."""
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    with django_db_blocker.unblock(), transaction.atomic(), media:
         # Argon2 would spend most of the time on the demo passwords; the tests hash cheaply.
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
             started = time.monotonic()
@@ -394,17 +409,258 @@ def test_running_again_adds_nothing(seeded):
             tuple(
                 SerialCounter.objects.order_by("key", "year").values_list("last_number", flat=True)
             ),
+            OutgoingDocument.objects.count(),
+            DraftVersion.objects.count(),
+            ReviewRecord.objects.count(),
+            Receipt.objects.count(),
+            SealLedgerEntry.objects.count(),
+            Seal.objects.count(),
+            ReviewLevel.objects.count(),
+            NumberRule.objects.count(),
         )
 
     before = counts()
     states = dict(IncomingDocument.objects.values_list("pk", "state"))
+    outgoing_states = dict(OutgoingDocument.objects.values_list("pk", "state"))
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         again = run_seeders()
     assert counts() == before
     assert dict(IncomingDocument.objects.values_list("pk", "state")) == states
     assert again["incoming"] == seeded[0]["incoming"]
+    assert again["outgoing"] == seeded[0]["outgoing"]
+    assert dict(OutgoingDocument.objects.values_list("pk", "state")) == outgoing_states
 
 
 def test_seed_demo_runs_in_reasonable_time(seeded):
     print(f"seed_demo: {seeded[1]:.1f} s")
     assert seeded[1] < 90
+
+
+# --- 发文 (documents.seed_outgoing) ---------------------------------------------------------------
+
+OS = OutgoingDocument.State
+ISSUED = (OS.NUMBERED, OS.SEALED, OS.DISPATCHED, OS.ARCHIVED)
+
+
+def test_twelve_months_of_outgoing_documents(demo):
+    documents = OutgoingDocument.objects.all()
+    total = documents.count()
+    assert total == pytest.approx(YEAR_DOCUMENTS, rel=0.05)
+    assert len(demo["outgoing"]) >= 0.9 * total
+    today = timezone.localdate()
+    created = [timezone.localdate(at) for at in documents.values_list("created_at", flat=True)]
+    assert today - datetime.timedelta(days=366) < min(created) and max(created) <= today
+    # Mostly filed or dispatched; a few dozen in flight, at every step.
+    states = Counter(documents.values_list("state", flat=True))
+    assert share(states[OS.ARCHIVED] + states[OS.DISPATCHED], total) >= 0.85
+    assert 30 <= total - states[OS.ARCHIVED] - states[OS.DISPATCHED] <= 80
+    assert set(OS.values) <= set(states)
+    # 文种 as an office issues them; 请示 and 报告 go up, 函 sideways, the rest down.
+    kinds = Counter(documents.values_list("doc_type", flat=True))
+    assert kinds["notice"] > kinds["letter"] > kinds["reply"] > kinds["order"] > 0
+    expected = {"opinion", "report", "request", "circular", "decision", "minutes", "announcement"}
+    assert expected <= set(kinds)
+    directions = dict(documents.values_list("doc_type", "direction").distinct())
+    assert directions["request"] == directions["report"] == "upward"
+    assert directions["letter"] == "parallel" and directions["notice"] == "downward"
+    assert not documents.filter(direction="upward").exclude(doc_type__in=["request", "report"])
+    issuers = Counter(documents.values_list("issuing_unit__code", flat=True))
+    assert set(issuers) == {"珠府", "珠府办"} and min(issuers.values()) > 0.3 * total
+    urgency = Counter(documents.values_list("urgency", flat=True))
+    assert urgency["normal"] > urgency["urgent"] > urgency["extra_urgent"] > 0
+    classified = documents.exclude(classification=Clearance.NONE)
+    assert 0 < classified.count() < 0.06 * total
+    assert classified.filter(classification=Clearance.CONFIDENTIAL).exists()
+    assert not classified.filter(Q(secrecy_period="") | ~Q(copy_number__regex=r"^\d{6}$"))
+    assert not documents.filter(classification=Clearance.NONE).exclude(copy_number="")
+    # Titles read like the register.
+    assert documents.filter(title__regex=r"^关于.+的请示$", doc_type="request").exists()
+    assert documents.filter(title__regex=r"^关于同意.+的批复$", doc_type="reply").exists()
+    assert documents.filter(title__startswith="市人民政府", doc_type="minutes").exists()
+
+
+def test_configuration_review_levels_rules_and_seals(demo):
+    units, users = demo["units"], demo["users"]
+    for issuer in ("government", "office"):
+        levels = list(ReviewLevel.objects.filter(unit=units[issuer]).order_by("level"))
+        assert [(lv.level, lv.label) for lv in levels] == [(1, "科室核稿"), (2, "秘书长审核")]
+        assert users["secretary_chief"] in levels[0].reviewers.all()
+        assert users["deputy_secretary_general_1"] in levels[1].reviewers.all()
+        seal = Seal.objects.get(unit=units[issuer], is_active=True)
+        assert seal.image.name and seal.image.storage.exists(seal.image.name)
+        with seal.image.open("rb") as image:
+            assert image.read(8) == b"\x89PNG\r\n\x1a\n"
+    codes = set(NumberRule.objects.values_list("code", flat=True))
+    assert {"珠府", "珠府函", "珠府办", "珠府办函"} <= codes
+
+
+def test_outgoing_numbers_are_contiguous_per_register_and_year(demo):
+    issued = OutgoingDocument.objects.filter(state__in=ISSUED)
+    assert not issued.filter(Q(document_number="") | Q(serial__isnull=True))
+    assert not OutgoingDocument.objects.exclude(state__in=ISSUED).exclude(document_number="")
+    document_type = ContentType.objects.get_for_model(OutgoingDocument)
+    keys = {code for _, _, code in RULES}
+    registers = defaultdict(list)
+    for serial in SerialNumber.objects.filter(key__in=keys):
+        registers[(serial.key, serial.year)].append(serial)
+    assert ("珠府", timezone.localdate().year) in registers
+    voids = 0
+    for (key, year), serials in registers.items():
+        numbers = sorted(s.number for s in serials)
+        assert numbers == list(range(1, len(numbers) + 1)), (key, year)
+        assert SerialCounter.objects.get(key=key, year=year).last_number == len(numbers)
+        for serial in serials:
+            assert serial.text == numbering.format_number(
+                numbering.DEFAULT_PATTERN, key=key, year=year, number=serial.number
+            )
+            if serial.status == SerialNumber.Status.VOID:
+                voids += 1
+                assert serial.void_reason and serial.voided_by and serial.voided_at
+                # The document it was taken for holds a live number in another register.
+                holder = OutgoingDocument.objects.get(pk=serial.object_id)
+                assert holder.document_number and holder.document_number != serial.text
+                continue
+            document = OutgoingDocument.objects.get(pk=serial.object_id)
+            assert serial.content_type_id == document_type.pk
+            assert (document.document_number, document.year, document.serial) == (
+                serial.text,
+                year,
+                serial.number,
+            )
+            assert timezone.localtime(document.numbered_at).year == year
+        # Numbers are taken in the order of 复核编号.
+        live = sorted((s for s in serials if s.status == "issued"), key=lambda s: s.number)
+        moments = [s.allocated_at for s in live]
+        assert moments == sorted(moments), (key, year)
+    assert 1 <= voids <= 12
+    assert SerialNumber.objects.filter(key__in=keys, status="issued").count() == issued.count()
+    assert not TrailEvent.objects.filter(action="void_number").exclude(opinion__contains="作废")
+
+
+def test_issued_documents_carry_their_whole_history(demo):
+    documents = OutgoingDocument.objects.all()
+    versions = Counter(DraftVersion.objects.values_list("document", flat=True))
+    assert set(versions) == set(documents.values_list("pk", flat=True))
+    assert {1, 2, 3} <= set(versions.values())
+    for pk, numbers in (
+        DraftVersion.objects.values("document").annotate(n=Count("id")).values_list("document", "n")
+    ):
+        assert numbers == versions[pk]
+    returned = ReviewRecord.objects.filter(outcome="returned")
+    assert returned.exists() and not returned.filter(opinion="")
+    assert not ReviewRecord.objects.exclude(version__document=F("document"))
+    signed = documents.filter(state__in=[OS.SIGNED, *ISSUED])
+    leaders = User.objects.filter(groups__name=Role.LEADER)
+    assert not signed.filter(Q(signer__isnull=True) | Q(signed_at__isnull=True))
+    assert not signed.exclude(signer__in=leaders)
+    assert not documents.exclude(state__in=[OS.SIGNED, *ISSUED]).filter(signer__isnull=False)
+    for document in signed.filter(state__in=ISSUED).order_by("?")[:80]:
+        approved = {r.level for r in document.reviews.all() if r.outcome == "approved"}
+        assert approved == {1, 2}, document
+        moments = [document.created_at, document.signed_at, document.numbered_at]
+        moments += [document.sealed_at, document.dispatched_at]
+        reached = [m for m in moments if m is not None]
+        assert reached == sorted(reached), document
+    # 用印: one ledger entry per sealed document, approved by its signer.
+    sealed = documents.filter(state__in=[OS.SEALED, OS.DISPATCHED, OS.ARCHIVED])
+    ledger = SealLedgerEntry.objects.filter(document__in=sealed)
+    assert ledger.count() == sealed.count()
+    assert not ledger.exclude(approver=F("document__signer"))
+    assert not ledger.exclude(seal__unit=F("document__issuing_unit"))
+    # 会签: every co-signing unit of a signed document gave its opinion.
+    co = CoSignature.objects.filter(document__in=signed)
+    assert co.exists() and not co.filter(signed_at__isnull=True)
+    now = timezone.now()
+    assert not documents.filter(
+        Q(created_at__gt=now) | Q(signed_at__gt=now) | Q(dispatched_at__gt=now)
+    )
+
+
+def test_every_dispatched_document_has_receipts_for_all_its_recipients(demo):
+    dispatched = OutgoingDocument.objects.filter(state__in=[OS.DISPATCHED, OS.ARCHIVED])
+    assert dispatched.count() > 400
+    for document in dispatched.prefetch_related("main_recipients", "cc_recipients", "receipts"):
+        main = {u.pk for u in document.main_recipients.all()}
+        cc = {u.pk for u in document.cc_recipients.all()} - main
+        receipts = {r.unit_id: r for r in document.receipts.all()}
+        assert main and set(receipts) == main | cc, document
+        assert {u for u, r in receipts.items() if r.role == "main"} == main, document
+        paper = document.classification >= Clearance.CONFIDENTIAL  # never electronically
+        # 8 working hours, as the workflow's dispatch sets it.
+        due = None if paper else add_working_hours(document.dispatched_at, SIGNING_HOURS)
+        for receipt in receipts.values():
+            assert receipt.channel == ("paper" if paper else "exchange"), document
+            assert receipt.sent_at == document.dispatched_at
+            assert receipt.due_at == due, document
+        if document.state == OS.ARCHIVED:
+            assert all(r.received_at for r in receipts.values()), document
+    receipts = Receipt.objects.filter(document__in=dispatched)
+    signed = receipts.filter(received_at__isnull=False)
+    assert share(signed.count(), receipts.count()) > 0.98
+    late = signed.filter(received_at__gt=F("due_at")).count()
+    assert 0.03 < share(late, signed.count()) < 0.15
+    assert not signed.filter(received_at__lt=F("sent_at"))
+    # The red flag: a few receipts unsigned past their deadline.
+    overdue = receipts.filter(received_at__isnull=True, due_at__lt=timezone.now())
+    assert overdue.count() >= 3
+
+
+def test_the_outgoing_trail_chains_every_documents_states(demo):
+    document_type = ContentType.objects.get_for_model(OutgoingDocument)
+    trail = TrailEvent.objects.filter(content_type=document_type)
+    for action, label in trail.values_list("action", "action_label").distinct():
+        assert OUTGOING_LABELS[action] == label
+    assert not trail.filter(actor_name="").exists()
+    chains = defaultdict(list)
+    for object_id, before, after in (
+        trail.exclude(to_state="")
+        .order_by("at", "id")
+        .values_list("object_id", "from_state", "to_state")
+    ):
+        chains[object_id].append((before, after))
+    for pk, state in OutgoingDocument.objects.values_list("pk", "state"):
+        chain = chains[pk]
+        assert chain[0] == ("", OS.DRAFT.label), pk
+        for (_, previous), (current, _) in zip(chain, chain[1:], strict=False):
+            assert current == previous, pk
+        assert chain[-1][1] == OS(state).label, pk
+    numbered = trail.filter(action="number")
+    assert numbered.count() == OutgoingDocument.objects.filter(state__in=ISSUED).count()
+    assert not numbered.exclude(opinion__regex=r"^珠府.*〔\d{4}〕[1-9]\d*号$")
+    receipts = Receipt.objects.filter(received_at__isnull=False).count()
+    assert trail.filter(action="receive").count() == receipts
+
+
+def test_every_demo_persona_has_outgoing_work_waiting(demo):
+    users = demo["users"]
+    documents = list(OutgoingDocument.objects.exclude(state=OS.ARCHIVED))
+
+    def waiting(user):
+        work = []
+        for document in documents:
+            state = document.state
+            if state in (OS.DRAFT, OS.RETURNED) and document.drafter_id == user.pk:
+                work.append(document)
+            elif state == OS.IN_REVIEW and can.can_review(user, document):
+                work.append(document)
+            elif state == OS.CO_SIGNING and can.can_co_sign(user, document):
+                work.append(document)
+            elif state == OS.AWAITING_SIGN_OFF and can.can_sign_off(user, document):
+                work.append(document)
+            elif state in (OS.SIGNED, OS.NUMBERED, OS.SEALED) and can.can_number(user, document):
+                work.append(document)
+            elif state == OS.DISPATCHED and can.my_pending_receipt(user, document):
+                work.append(document)
+        return work
+
+    idle = ("sysadmin", "secadmin", "auditor")
+    for key, user in users.items():
+        if key not in idle:
+            assert waiting(user), key
+    for key in ("secretary_chief", "secretary_deputy"):
+        assert any(d.state == OS.IN_REVIEW and d.review_level == 1 for d in waiting(users[key]))
+    for key in ("deputy_secretary_general_1", "deputy_secretary_general_2"):
+        assert any(d.state == OS.IN_REVIEW and d.review_level == 2 for d in waiting(users[key]))
+    for key in ("education_handler", "housing_handler", "finance_handler", "transport_handler"):
+        states = {d.state for d in waiting(users[key])}
+        assert {OS.CO_SIGNING, OS.DISPATCHED} <= states, key

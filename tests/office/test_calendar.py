@@ -76,3 +76,79 @@ class TestTrafficLight:
         assert traffic_light(D(2026, 9, 30), today=today) == Light.YELLOW  # due today
         assert traffic_light(D(2026, 9, 29), today=today) == Light.RED
         assert traffic_light(None, today=today) == Light.GREEN
+
+
+def at(day, hour, minute=0):
+    """An aware local (Asia/Shanghai) moment."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour, minute))
+
+
+@pytest.mark.django_db
+class TestWorkingHours:
+    """add_working_hours with the default office hours 08:30–12:00, 14:30–17:30 (6.5 h a day)."""
+
+    @pytest.fixture(autouse=True)
+    def _default_office_hours(self, settings):
+        settings.OFFICE_HOURS = "08:30-12:00,14:30-17:30"
+
+    def test_within_one_day_skips_the_lunch_break(self):
+        from office.calendar import add_working_hours
+
+        monday = D(2026, 11, 23)
+        assert add_working_hours(at(monday, 9), 2) == at(monday, 11)
+        assert add_working_hours(at(monday, 11), 2) == at(monday, 15, 30)
+        assert add_working_hours(at(monday, 12, 30), 1) == at(monday, 15, 30)  # asked at lunch
+
+    def test_evening_counts_from_the_next_morning(self):
+        from office.calendar import add_working_hours
+
+        # Sent at 20:00 on Monday: Tuesday gives 6.5 h, Wednesday 08:30 + 1.5 h.
+        assert add_working_hours(at(D(2026, 11, 23), 20), 8) == at(D(2026, 11, 25), 10)
+        # Sent before office hours: counting starts at 08:30 that day.
+        assert add_working_hours(at(D(2026, 11, 24), 7), 6.5) == at(D(2026, 11, 24), 17, 30)
+
+    def test_weekend_is_skipped(self):
+        from office.calendar import add_working_hours
+
+        # Friday 15:00: 2.5 h that day, Monday 3.5 h in the morning, then 2 h from 14:30.
+        assert add_working_hours(at(D(2026, 11, 20), 15), 8) == at(D(2026, 11, 23), 16, 30)
+        # Sent on Saturday: the 8 hours start on Monday morning.
+        assert add_working_hours(at(D(2026, 11, 21), 10), 8) == at(D(2026, 11, 24), 10)
+
+    def test_golden_week_holiday_is_skipped(self):
+        from office.calendar import add_working_hours
+
+        # 30 September 16:00: 1.5 h; 1–7 October are holidays; 8 October gives the last 6.5 h.
+        assert add_working_hours(at(D(2026, 9, 30), 16), 8) == at(D(2026, 10, 8), 17, 30)
+
+    def test_swapped_working_weekend_counts(self):
+        from office.calendar import add_working_hours
+
+        # Friday 9 October 15:00: 2.5 h; Saturday 10 October is a 调休 working day.
+        assert add_working_hours(at(D(2026, 10, 9), 15), 8) == at(D(2026, 10, 10), 16, 30)
+        # Sunday 20 September 2026 is worked too (调休 for National Day).
+        assert add_working_hours(at(D(2026, 9, 19), 10), 1) == at(D(2026, 9, 20), 9, 30)
+
+    def test_office_overrides_and_configured_hours(self, personas, settings):
+        from office.calendar import add_working_hours
+
+        CalendarOverride.objects.create(
+            date=D(2026, 11, 23), is_working_day=False, note="停工", updated_by=personas["sysadmin"]
+        )
+        assert add_working_hours(at(D(2026, 11, 20), 15), 8) == at(D(2026, 11, 24), 16, 30)
+        settings.OFFICE_HOURS = "09:00-12:00, 13:00-18:00"
+        assert add_working_hours(at(D(2026, 11, 24), 17), 8) == at(D(2026, 11, 25), 17)
+
+    def test_bad_input_is_refused(self, settings):
+        from django.core.exceptions import ImproperlyConfigured
+
+        from office.calendar import add_working_hours
+
+        with pytest.raises(ValueError):
+            add_working_hours(datetime.datetime(2026, 11, 23, 9), 8)  # naive
+        for wrong in ("8:30-12", "14:30-12:00", "08:30-12:00,11:00-17:30", "25:00-26:00"):
+            settings.OFFICE_HOURS = wrong
+            with pytest.raises(ImproperlyConfigured):
+                add_working_hours(at(D(2026, 11, 23), 9), 8)

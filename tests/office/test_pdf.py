@@ -6,6 +6,7 @@ import io
 import os
 import socket
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,54 @@ def test_prune_cache_removes_only_old_prints(settings):
 
     assert pdf.prune_cache(max_age=datetime.timedelta(days=30)) == 1
     assert not old.exists() and len(list(folder.glob("*.pdf"))) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_batch_job_shows_its_progress_and_downloads_as_a_zip(client, personas):
+    from django.core.files.base import ContentFile
+
+    owner = personas["secretary"]
+    job = PdfJob.objects.create(
+        title="发文批量打印（50 件）",
+        template_name=SAMPLE,
+        context={"outgoing_ids": list(range(1, 51))},
+        total=50,
+        done=12,
+        status=PdfJob.Status.PROCESSING,
+        requested_by=owner,
+    )
+    detail = reverse("office:pdf-job", args=[job.pk])
+    client.force_login(owner)
+    for response in (client.get(detail), client.get(detail, headers={"HX-Request": "true"})):
+        page = response.content.decode()
+        assert 'role="progressbar"' in page and 'aria-valuenow="12"' in page
+        assert 'aria-valuemax="50"' in page and "width: 24%" in page
+        assert "已完成 12/50" in page and 'hx-trigger="every 2s"' in page
+
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as package:
+        package.writestr("珠府〔2026〕1号 关于做好第1项工作的通知.pdf", b"%PDF-1.7")
+    job.file.save(f"{job.pk}.zip", ContentFile(zipped.getvalue()), save=False)
+    job.status, job.done, job.pages = PdfJob.Status.READY, 50, 150
+    job.context = {
+        **job.context,
+        "printed": 49,
+        "note": "另有1件发文已不存在或您已无权查看，未打印。",
+    }
+    job.save()
+    page = client.get(detail).content.decode()
+    assert "every 2s" not in page and "progressbar" not in page
+    assert "共 49 件、150 页" in page and "另有1件发文" in page and "下载 ZIP" in page
+    download = client.get(reverse("office:pdf-job-download", args=[job.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    disposition = download["Content-Disposition"]
+    assert (
+        disposition.startswith("attachment;") and f'filename="pdf-job-{job.pk}.zip"' in disposition
+    )
+    assert "filename*=UTF-8''" in disposition and disposition.endswith(".zip")
+    assert zipfile.is_zipfile(io.BytesIO(b"".join(download.streaming_content)))
+
+    client.force_login(personas["leader"])
+    assert client.get(detail).status_code == 404
+    assert client.get(reverse("office:pdf-job-download", args=[job.pk])).status_code == 404

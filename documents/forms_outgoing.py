@@ -1,0 +1,253 @@
+"""发文 forms: input checks only; the rules live in workflow/outgoing.py and services.py."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from office.models import Clearance, Unit, Urgency
+from office.permissions import scope_for
+
+from .forms import UnitChoiceField, UnitsChoiceField
+from .models import Direction, Seal
+from .models.outgoing import OUTGOING_DOC_TYPES
+from .services import Draft
+
+UPWARD_TYPES = {"request", "report"}
+COPY_NUMBER = re.compile(r"^\d{6}$")
+
+
+def _recipient_units():
+    return Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.SECTION)
+
+
+class DraftForm(forms.Form):
+    """起草 / 修改: the particulars in the order of the printed page, then the text."""
+
+    doc_type = forms.ChoiceField(label="文种", choices=OUTGOING_DOC_TYPES, initial="notice")
+    issuing_unit = UnitChoiceField(
+        label="发文机关",
+        queryset=Unit.objects.none(),
+        help_text="机关代字和红头文字取自发文机关。",
+    )
+    direction = forms.ChoiceField(
+        label="行文方向",
+        choices=Direction.choices,
+        initial=Direction.DOWNWARD,
+        help_text="上行文（请示、报告）在发文字号右侧印签发人。",
+    )
+    main_recipients = UnitsChoiceField(
+        label="主送机关",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="按住 Ctrl 可多选。",
+    )
+    cc_recipients = UnitsChoiceField(
+        label="抄送机关",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    classification = forms.TypedChoiceField(
+        label="密级", coerce=int, choices=Clearance.choices, initial=Clearance.NONE
+    )
+    secrecy_period = forms.CharField(
+        label="保密期限", max_length=20, required=False, help_text="如“1年”“10年”“长期”。"
+    )
+    copy_number = forms.CharField(
+        label="份号", max_length=6, required=False, help_text="涉密公文填写，6 位数字，如 000001。"
+    )
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
+    title = forms.CharField(label="标题", max_length=300)
+    body = forms.CharField(
+        label="正文",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "class": "font-monospace-cjk"}),
+        help_text="每段一行；以“一、”“（一）”“1.”“（1）”开头的段落自动识别为各级标题。",
+    )
+    docx = forms.FileField(
+        label="从 Word 文档导入正文",
+        required=False,
+        help_text="选择 .docx 文件后点“导入正文”，正文框中的内容将被替换，可再修改后保存。",
+    )
+    attachment_note = forms.CharField(
+        label="附件说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="留空则按下方添加的附件自动生成。",
+    )
+    remarks = forms.CharField(
+        label="附注", max_length=200, required=False, help_text="如“此件公开发布”。"
+    )
+    print_copies = forms.IntegerField(label="印制份数", min_value=1, max_value=10000, initial=1)
+    printing_unit = UnitChoiceField(label="印发机关", queryset=Unit.objects.none(), required=False)
+    note = forms.CharField(
+        label="修改说明",
+        max_length=200,
+        required=False,
+        help_text="说明本稿改了什么，审核人比对稿本时可见。",
+    )
+
+    def __init__(self, *args, user, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        issuing = Unit.objects.filter(is_active=True).exclude(code="")
+        self.fields["issuing_unit"].queryset = issuing
+        self.fields["printing_unit"].queryset = Unit.objects.filter(is_active=True).filter(
+            kind__in=Unit.INTERNAL_KINDS
+        )
+        self.fields["main_recipients"].queryset = _recipient_units()
+        self.fields["cc_recipients"].queryset = _recipient_units()
+        clearance = scope_for(user).clearance
+        self.fields["classification"].choices = [
+            (value, label) for value, label in Clearance.choices if value <= clearance
+        ]
+        if not editing:
+            del self.fields["note"]
+        if not self.is_bound and not self.initial.get("issuing_unit"):
+            first = issuing.first()
+            if first:
+                self.initial["issuing_unit"] = first.pk
+
+    @classmethod
+    def initial_from(cls, document):
+        version = document.versions.order_by("-number").first()
+        return {
+            "doc_type": document.doc_type,
+            "issuing_unit": document.issuing_unit_id,
+            "direction": document.direction,
+            "main_recipients": [u.pk for u in document.main_recipients.all()],
+            "cc_recipients": [u.pk for u in document.cc_recipients.all()],
+            "classification": document.classification,
+            "secrecy_period": document.secrecy_period,
+            "copy_number": document.copy_number,
+            "urgency": document.urgency,
+            "title": version.title,
+            "body": version.body,
+            "attachment_note": version.attachment_note,
+            "remarks": version.remarks,
+            "print_copies": document.print_copies,
+            "printing_unit": document.printing_unit_id,
+        }
+
+    def clean_copy_number(self):
+        value = self.cleaned_data["copy_number"].strip()
+        if value and not COPY_NUMBER.match(value):
+            raise ValidationError("份号为 6 位阿拉伯数字，如 000001。")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if data.get("classification") and not data.get("secrecy_period", "").strip():
+            self.add_error("secrecy_period", "涉密公文须填写保密期限。")
+        if data.get("doc_type") in UPWARD_TYPES and data.get("direction") != Direction.UPWARD:
+            self.add_error("direction", "请示、报告是上行文，请将行文方向选为“上行文”。")
+        main = set(data.get("main_recipients") or ())
+        both = main & set(data.get("cc_recipients") or ())
+        if both:
+            names = "、".join(u.name for u in both)
+            self.add_error("cc_recipients", f"{names}已是主送机关，不必再抄送。")
+        return data
+
+    def check_body(self):
+        if not (self.cleaned_data.get("body") or "").strip():
+            self.add_error("body", "请填写正文，或从 Word 文档导入。")
+            return False
+        return True
+
+    def draft(self):
+        data = self.cleaned_data
+        return Draft(
+            doc_type=data["doc_type"],
+            issuing_unit=data["issuing_unit"],
+            direction=data["direction"],
+            title=data["title"],
+            body=data["body"],
+            main_recipients=tuple(data["main_recipients"]),
+            cc_recipients=tuple(data["cc_recipients"]),
+            classification=data["classification"],
+            secrecy_period=data["secrecy_period"],
+            copy_number=data["copy_number"],
+            urgency=data["urgency"],
+            attachment_note=data["attachment_note"],
+            remarks=data["remarks"],
+            print_copies=data["print_copies"],
+            printing_unit=data["printing_unit"],
+        )
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label="附件名称", max_length=200)
+    body = forms.CharField(
+        label="附件正文",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="附件正文另起一页印制；也可只上传文件。",
+    )
+    file = forms.FileField(label="附件文件", required=False)
+
+
+class SubmitForm(forms.Form):
+    """送审: the co-signing units are named now and asked after the last review level."""
+
+    co_sign_units = UnitsChoiceField(
+        label="会签单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="需要其他单位会签时勾选（可不选）。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["co_sign_units"].queryset = Unit.objects.filter(is_active=True).exclude(
+            kind__in=(Unit.Kind.HIGHER, Unit.Kind.OTHER)
+        )
+
+
+class SignOffForm(forms.Form):
+    opinion = forms.CharField(
+        label="签发意见",
+        required=False,
+        initial="同意印发。",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SealForm(forms.Form):
+    seal = forms.ModelChoiceField(label="印章", queryset=Seal.objects.none())
+    copies = forms.IntegerField(label="用印份数", min_value=1, max_value=10000)
+
+    def __init__(self, *args, document, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seal"].queryset = Seal.objects.filter(
+            unit=document.issuing_unit, is_active=True
+        )
+        self.fields["seal"].empty_label = None
+        self.initial.setdefault("copies", document.print_copies)
+
+
+class DispatchForm(forms.Form):
+    on_paper = forms.BooleanField(
+        label="以纸质方式发送（机密级及以上公文只能纸质发送）", required=False
+    )
+
+    def __init__(self, *args, document, **kwargs):
+        super().__init__(*args, **kwargs)
+        if document.classification > Clearance.SECRET:
+            self.initial["on_paper"] = True
+
+
+class SealAdminForm(forms.Form):
+    unit = UnitChoiceField(label="单位", queryset=Unit.objects.none())
+    name = forms.CharField(label="印章名称", max_length=60, help_text="如“珠海市人民政府”。")
+    image = forms.FileField(
+        label="印模图片", required=False, help_text="透明背景的 PNG，2 MB 以内。"
+    )
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).exclude(code="")

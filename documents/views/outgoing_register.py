@@ -1,0 +1,127 @@
+"""发文登记簿 (every number of the year, void ones included), 印章使用登记台账, and the security
+administrator's seal images (印模)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+
+from office.pagination import keyset_page
+from office.trail import client_ip
+
+from .. import forms_outgoing as forms
+from .. import permissions as can
+from .. import selectors, services
+from ..models import Seal, SealLedgerEntry
+from .stats import requested_year
+
+
+def register(request):
+    """发文登记簿: numbers in register order; a number whose document the user may not see shows
+    only the number (a number is never hidden, so a gap would be visible)."""
+    if not can.can_read_outgoing_register(request.user):
+        raise PermissionDenied("发文登记簿仅供办公室工作人员查阅。")
+    year = requested_year(request)
+    key = request.GET.get("key", "")
+    page = keyset_page(
+        selectors.outgoing_register(request.user, year=year, key=key),
+        order=("key", "number", "id"),
+        after=request.GET.get("after"),
+        size=100,
+    )
+    ids = [n.object_id for n in page.rows if n.object_id]
+    documents = {
+        d.pk: d
+        for d in selectors.outgoing_visible_to(request.user)
+        .filter(pk__in=ids)
+        .select_related("issuing_unit", "signer")
+    }
+    rows = [{"number": n, "document": documents.get(n.object_id)} for n in page.rows]
+    this_year = timezone.localdate().year
+    context = {
+        "year": year,
+        "years": list(range(this_year, this_year - 6, -1)),
+        "key": key,
+        "keys": selectors.outgoing_register_keys(year),
+        "page": page,
+        "rows": rows,
+        "can_batch": can.is_secretary(request.user),
+    }
+    return render(request, "documents/outgoing_register.html", context)
+
+
+def seal_ledger(request):
+    """印章使用登记台账: every use of a seal, newest first."""
+    if not (can.can_read_outgoing_register(request.user) or can.can_manage_seals(request.user)):
+        raise PermissionDenied("印章使用登记台账仅供办公室工作人员和安全管理员查阅。")
+    entries = SealLedgerEntry.objects.select_related("seal", "applicant", "approver", "document")
+    if not can.can_manage_seals(request.user):
+        # A use of a seal on a document the user may not see shows no title.
+        visible = set(
+            selectors.outgoing_visible_to(request.user)
+            .filter(seal_uses__isnull=False)
+            .values_list("pk", flat=True)
+        )
+    else:
+        visible = None
+    page = keyset_page(entries, order=("-at", "-id"), after=request.GET.get("after"), size=100)
+    rows = [{"entry": e, "shown": visible is None or e.document_id in visible} for e in page.rows]
+    return render(request, "documents/seal_ledger.html", {"page": page, "rows": rows})
+
+
+def seals(request, pk=None):
+    """印章管理 (安全管理员): each unit's seals and their images."""
+    if not can.can_manage_seals(request.user):
+        raise PermissionDenied("印章印模由安全管理员管理。")
+    seal = get_object_or_404(Seal, pk=pk) if pk else None
+    initial = (
+        {"unit": seal.unit_id, "name": seal.name, "is_active": seal.is_active} if seal else None
+    )
+    form = forms.SealAdminForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.seal_save(
+                actor=request.user,
+                unit=data["unit"],
+                name=data["name"],
+                image=data["image"],
+                is_active=data["is_active"],
+                seal=seal,
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已保存印章“{data['name']}”。")
+            return redirect("documents:seals")
+    context = {
+        "form": form,
+        "seal": seal,
+        "seals": Seal.objects.select_related("unit").order_by("unit__sort_order", "name"),
+    }
+    return render(request, "documents/seals.html", context, status=400 if form.errors else 200)
+
+
+def seal_image(request, pk):
+    """The seal image, for the security administrator's own check only."""
+    if not can.can_manage_seals(request.user):
+        raise PermissionDenied("印章印模由安全管理员管理。")
+    seal = get_object_or_404(Seal, pk=pk)
+    if not seal.image:
+        raise Http404("尚未上传印模。")
+    response = FileResponse(seal.image.open("rb"), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("outgoing/register/", register, name="outgoing-register"),
+    path("outgoing/seal-ledger/", seal_ledger, name="seal-ledger"),
+    path("outgoing/seals/", seals, name="seals"),
+    path("outgoing/seals/<int:pk>/", seals, name="seal-edit"),
+    path("outgoing/seals/<int:pk>/image/", seal_image, name="seal-image"),
+]

@@ -21,6 +21,14 @@ def _recipient_units():
     return Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.SECTION)
 
 
+def _grouped_units():
+    """The units by kind (上级机关, 区政府, 市直部门 …) for the pickers' option groups."""
+    groups = {}
+    for unit in _recipient_units().order_by("sort_order", "id"):
+        groups.setdefault(unit.get_kind_display(), []).append((unit.pk, unit.name))
+    return list(groups.items())
+
+
 class DraftForm(forms.Form):
     """起草 / 修改: the particulars in the order of the printed page, then the text."""
 
@@ -40,14 +48,21 @@ class DraftForm(forms.Form):
         label="主送机关",
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="按住 Ctrl 可多选。",
+        widget=forms.SelectMultiple(attrs={"size": 10, "class": "unit-picker"}),
+        help_text="点击单位即选中或取消，可输入名称筛选。",
+    )
+    addressee_text = forms.CharField(
+        label="主送机关（印制文字）",
+        max_length=200,
+        required=False,
+        help_text="主送单位较多时可写统称，如“各区人民政府，市政府各部门、各直属机构”；留空则印所选单位全称。",
     )
     cc_recipients = UnitsChoiceField(
         label="抄送机关",
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 10, "class": "unit-picker"}),
+        help_text="点击单位即选中或取消，可输入名称筛选。",
     )
     classification = forms.TypedChoiceField(
         label="密级", coerce=int, choices=Clearance.choices, initial=Clearance.NONE
@@ -96,8 +111,9 @@ class DraftForm(forms.Form):
         self.fields["printing_unit"].queryset = Unit.objects.filter(is_active=True).filter(
             kind__in=Unit.INTERNAL_KINDS
         )
-        self.fields["main_recipients"].queryset = _recipient_units()
-        self.fields["cc_recipients"].queryset = _recipient_units()
+        for name in ("main_recipients", "cc_recipients"):
+            self.fields[name].queryset = _recipient_units()
+            self.fields[name].choices = _grouped_units()
         clearance = scope_for(user).clearance
         self.fields["classification"].choices = [
             (value, label) for value, label in Clearance.choices if value <= clearance
@@ -108,6 +124,10 @@ class DraftForm(forms.Form):
             first = issuing.first()
             if first:
                 self.initial["issuing_unit"] = first.pk
+        if not self.is_bound and not self.initial.get("printing_unit"):
+            office = Unit.objects.filter(is_active=True, kind=Unit.Kind.OFFICE).first()
+            if office:
+                self.initial["printing_unit"] = office.pk
 
     @classmethod
     def initial_from(cls, document):
@@ -118,6 +138,7 @@ class DraftForm(forms.Form):
             "direction": document.direction,
             "main_recipients": [u.pk for u in document.main_recipients.all()],
             "cc_recipients": [u.pk for u in document.cc_recipients.all()],
+            "addressee_text": document.addressee_text,
             "classification": document.classification,
             "secrecy_period": document.secrecy_period,
             "copy_number": document.copy_number,
@@ -167,6 +188,7 @@ class DraftForm(forms.Form):
             body=data["body"],
             main_recipients=tuple(data["main_recipients"]),
             cc_recipients=tuple(data["cc_recipients"]),
+            addressee_text=data["addressee_text"],
             classification=data["classification"],
             secrecy_period=data["secrecy_period"],
             copy_number=data["copy_number"],

@@ -232,7 +232,9 @@ def _print(document, *, version, final):
 
     signed_on = document.signed_at if final and document.signed_at else today
     printed_on = document.numbered_at if final and document.numbered_at else today
-    addressee = _names(document.main_recipients.all())
+    addressee = document.addressee_text.strip().rstrip("：:") or _names(
+        document.main_recipients.all()
+    )
     copies_to = _names(document.cc_recipients.all())
     printing_unit = document.printing_unit or unit
     attachments = list(document.attachments.order_by("number"))

@@ -274,6 +274,20 @@ def my_pending_receipt(user, document):
     ).first()
 
 
+def units_that_sign(unit_ids):
+    """Of `unit_ids`, the units with someone in this system who can sign for a document (签收):
+    an active handler, head or secretary of the unit."""
+    from office.models import User
+
+    return set(
+        User.objects.filter(
+            is_active=True,
+            unit_id__in=unit_ids,
+            groups__name__in=[Role.UNIT_HANDLER, Role.UNIT_HEAD, Role.SECRETARY],
+        ).values_list("unit_id", flat=True)
+    )
+
+
 def can_draft_outgoing(user):
     """起草: office staff and the units' people (a unit drafts for the government, 代拟稿)."""
     scope = scope_for(user)

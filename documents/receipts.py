@@ -123,11 +123,20 @@ class _Sweep:
         with transaction.atomic():
             units = [receipt.unit for receipt in receipts if self.chase(receipt, label, url)]
             if units:
-                names = "、".join(unit.name for unit in units)
+                reminded = [u.name for u in units if self.unit_recipients(u.pk)]
+                outside = [u.name for u in units if not self.unit_recipients(u.pk)]
+                body = f"{'、'.join(reminded + outside)}超过{SIGNING_HOURS}个工作小时未签收。"
+                if reminded:
+                    body += f"已提醒{'、'.join(reminded)}签收。"
+                if outside:
+                    body += (
+                        f"{'、'.join(outside)}在本系统中无人签收，请电话催收，"
+                        "收到回执后在发文页“登记签收”。"
+                    )
                 notify(
                     [document.drafter, *self.secretaries()],
                     title=f"有{len(units)}个单位超时未签收：{label}",
-                    body=f"{names}超过{SIGNING_HOURS}个工作小时未签收，已催收。",
+                    body=body,
                     url=url,
                     obj=document,
                 )

@@ -674,7 +674,11 @@ class Teller:
                 "chased_at": None,
             }
             plan.receipts.append(receipt)
-            person = self.unit_person(unit_key, handler_first=True)
+            # A unit with nobody in the system (a higher authority): the secretary records it.
+            person = (
+                self.unit_person(unit_key, handler_first=True)
+                or self.users["secretary_documents_clerk"]
+            )
             late = rng.random() < 0.08
             if on_paper:
                 when = later_moment(rng, sent_at, rng.choice((0, 1)), 60, 300)
@@ -692,9 +696,7 @@ class Teller:
                 continue
             receipt["received_at"] = self.moment(when)
             receipt["received_by"] = person
-            plan.events.append(
-                (when, person or self.units[unit_key], "receive", "", "", self.units[unit_key].name)
-            )
+            plan.events.append((when, person, "receive", "", "", self.units[unit_key].name))
         if not signed_all or pending:
             return
         last = max((e[0] for e in plan.events), default=at)
@@ -739,6 +741,9 @@ class Teller:
         )
 
 
+COLLECTIVE_ADDRESSEE = "各区人民政府（管委会），市政府各部门、各直属机构"
+
+
 def leader_name(user):
     return user.real_name + user.title.split("、")[0].removeprefix("市政府")
 
@@ -747,12 +752,6 @@ def body_text(plan, version=1):
     """A short text in the shape of the 文种 (the demo's 正文; the print layout lays it out)."""
     year = plan.fields.get("created_at", timezone.now()).year
     work = plan.rng.choice(plan.topic.works)
-    if plan.doc_type in UPWARD:
-        opening = "省人民政府："
-    elif plan.doc_type == D.LETTER:
-        opening = "有关单位："
-    else:
-        opening = "各区人民政府（管委会），市政府各部门、各直属机构："
     closing = {
         D.REQUEST: "妥否，请批示。",
         D.REPORT: "特此报告。",
@@ -760,8 +759,7 @@ def body_text(plan, version=1):
         D.REPLY: "此复。",
         D.CIRCULAR: "特此通报。",
     }.get(plan.doc_type, "请认真贯彻执行。")
-    lines = [
-        opening,
+    lines = [  # the addressee is printed from the document's 主送, not typed into the text
         f"为贯彻落实党中央、国务院和省委、省政府关于{work}工作的决策部署，"
         f"结合我市实际，现就{year}年有关工作事项{'函告' if plan.doc_type == D.LETTER else '明确'}如下：",
         "一、提高思想认识。各单位要把此项工作摆在突出位置，主要负责同志亲自抓、负总责。",
@@ -830,6 +828,8 @@ class Planner:
             "drafter": drafter,
             "drafting_unit_id": drafter.unit_id,
         }
+        if doc_type not in UPWARD and doc_type != D.LETTER and len(plan.main) >= 4:
+            plan.fields["addressee_text"] = COLLECTIVE_ADDRESSEE
         if rng.random() < 0.15 and doc_type in (D.NOTICE, D.OPINION, D.REPLY, D.DECISION):
             choices = [u for u in topic.units if u in PEOPLE_UNITS] or list(PEOPLE_UNITS)
             plan.co_units = rng.sample(choices, min(len(choices), rng.randint(1, 2)))

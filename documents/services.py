@@ -397,6 +397,7 @@ class Draft:
     print_copies: int = 1
     printing_unit: object = None
     copy_number: str = ""
+    addressee_text: str = ""
 
 
 def outgoing_draft(data: Draft, *, actor, ip=None):
@@ -419,6 +420,7 @@ def outgoing_draft(data: Draft, *, actor, ip=None):
             print_copies=data.print_copies,
             printing_unit=data.printing_unit or data.issuing_unit,
             copy_number=data.copy_number if data.classification else "",
+            addressee_text=data.addressee_text.strip(),
             drafter=actor,
             drafting_unit_id=actor.unit_id,
         )
@@ -492,6 +494,7 @@ PARTICULARS = (
     "doc_type",
     "issuing_unit",
     "direction",
+    "addressee_text",
     "classification",
     "secrecy_period",
     "copy_number",
@@ -527,6 +530,7 @@ def outgoing_update(document, data: Draft, *, actor, note="", ip=None):
         for field in ("doc_type", "issuing_unit", "direction", "classification", "urgency"):
             setattr(locked, field, getattr(data, field))
         locked.print_copies = data.print_copies
+        locked.addressee_text = data.addressee_text.strip()
         locked.secrecy_period = data.secrecy_period.strip() if data.classification else ""
         locked.copy_number = data.copy_number if data.classification else ""
         locked.printing_unit = data.printing_unit or data.issuing_unit

@@ -127,6 +127,12 @@ class OutgoingDocument(models.Model):
     cc_recipients = models.ManyToManyField(
         Unit, related_name="+", blank=True, verbose_name="抄送机关"
     )
+    addressee_text = models.CharField(
+        "主送机关（印制文字）",
+        max_length=200,
+        blank=True,
+        help_text="如“各区人民政府，市政府各部门、各直属机构”；留空则印所选主送机关全称。",
+    )
     classification = models.IntegerField("密级", choices=Clearance.choices, default=Clearance.NONE)
     secrecy_period = models.CharField("保密期限", max_length=20, blank=True)
     urgency = models.CharField(

@@ -48,6 +48,20 @@ MY_LISTS = {
 }
 
 
+# What a document in each state waits for (the 待办 list's 下一步 column).
+NEXT_STEP = {
+    S.DRAFT: "待送审",
+    S.RETURNED: "待修改",
+    S.IN_REVIEW: "待审核",
+    S.CO_SIGNING: "待会签",
+    S.AWAITING_SIGN_OFF: "待签发",
+    S.SIGNED: "待复核编号",
+    S.NUMBERED: "待用印",
+    S.SEALED: "待核发",
+    S.DISPATCHED: "待归档",
+}
+
+
 def my_list(request, which="todo"):
     if which not in MY_LISTS:
         raise Http404
@@ -64,6 +78,10 @@ def my_list(request, which="todo"):
             for key, (label, _) in MY_LISTS.items()
         ],
         "page": page,
+        "rows": [
+            {"document": d, "next": NEXT_STEP.get(d.state, "") if which == "todo" else ""}
+            for d in page.rows
+        ],
         "can_draft": can.can_draft_outgoing(request.user),
     }
     return render(request, "documents/outgoing_list.html", context)
@@ -325,7 +343,17 @@ def _step_list(user, document, bound=None):
 
 def _receipt_rows(document):
     now = timezone.now()
-    return [{"receipt": r, "overdue": is_overdue(r, now)} for r in document.receipts.all()]
+    receipts = list(document.receipts.all())
+    signing = can.units_that_sign([r.unit_id for r in receipts])
+    return [
+        {
+            "receipt": r,
+            "overdue": is_overdue(r, now),
+            # paper copies and units with nobody here to sign: the secretary records the receipt
+            "recordable": r.channel == r.Channel.PAPER or r.unit_id not in signing,
+        }
+        for r in receipts
+    ]
 
 
 def _page(request, document, *, bound=None, status=200):
@@ -349,7 +377,7 @@ def _page(request, document, *, bound=None, status=200):
         "history": selectors.outgoing_history(document),
         "can_edit": document.state in (S.DRAFT, S.RETURNED)
         and can.can_revise_draft(user, document),
-        "can_record_paper": can.can_dispatch(user, document),
+        "can_record_receipts": can.can_dispatch(user, document),
         "final_print": document.state in (S.NUMBERED, S.SEALED, S.DISPATCHED, S.ARCHIVED),
         "review_levels": flow.review_levels(document),
     }
@@ -382,17 +410,17 @@ def act(request, pk, step):
 
 
 @require_POST
-def receive_on_paper(request, pk, receipt):
+def record_receipt(request, pk, receipt):
     document = selectors.outgoing_for_page(request.user, pk)
     row = next((r for r in document.receipts.all() if r.pk == receipt), None)
     if row is None:
         raise Http404("没有该单位的签收记录。")
     try:
-        flow.receive_on_paper(row, actor=request.user, ip=client_ip(request))
+        flow.record_receipt(row, actor=request.user, ip=client_ip(request))
     except InvalidTransition as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已登记{row.unit.name}纸质签收。")
+        messages.success(request, f"已登记{row.unit.name}签收。")
     return redirect("documents:outgoing-detail", document.pk)
 
 
@@ -522,9 +550,9 @@ urlpatterns = [
     path("outgoing/<int:pk>/compare/", compare, name="outgoing-compare"),
     path("outgoing/<int:pk>/print.pdf", print_pdf, name="outgoing-pdf"),
     path(
-        "outgoing/<int:pk>/receipt/<int:receipt>/paper/",
-        receive_on_paper,
-        name="outgoing-receive-paper",
+        "outgoing/<int:pk>/receipt/<int:receipt>/record/",
+        record_receipt,
+        name="outgoing-record-receipt",
     ),
     path(
         "outgoing/<int:pk>/attachment/<int:attachment>/remove/",

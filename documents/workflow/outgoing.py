@@ -431,27 +431,32 @@ def receive(document, *, actor, ip=None):
     return receipt
 
 
-def receive_on_paper(receipt, *, actor, ip=None):
-    """登记纸质签收: the secretary records that a unit signed for the paper copy."""
+def record_receipt(receipt, *, actor, ip=None):
+    """登记签收 by the sender's secretary: for a copy sent on paper, or for a unit that has no one
+    in this system to sign (a higher authority, an outside body — its receipt comes back through
+    the exchange system or by phone)."""
     from office import trail
 
     from ..models import Receipt
 
     if not can.can_dispatch(actor, receipt.document):
-        raise InvalidTransition("只有秘书可以登记纸质签收。")
+        raise InvalidTransition("只有秘书可以登记签收。")
+    on_paper = receipt.channel == Receipt.Channel.PAPER
+    if not on_paper and receipt.unit_id in can.units_that_sign([receipt.unit_id]):
+        raise InvalidTransition(f"{receipt.unit.name}在本系统中签收，不能代为登记。")
     with transaction.atomic():
-        updated = Receipt.objects.filter(
-            pk=receipt.pk, channel=Receipt.Channel.PAPER, received_at__isnull=True
-        ).update(received_at=timezone.now(), received_by=actor)
+        updated = Receipt.objects.filter(pk=receipt.pk, received_at__isnull=True).update(
+            received_at=timezone.now(), received_by=actor
+        )
         if not updated:
-            raise InvalidTransition("该单位已签收，或不是纸质发送。")
+            raise InvalidTransition("该单位已签收。")
         receipt.refresh_from_db()
         trail.record(
             action="receive",
-            action_label="登记纸质签收",
+            action_label="登记签收",
             actor=actor,
             obj=receipt.document,
-            opinion=receipt.unit.name,
+            opinion=f"{receipt.unit.name}（{'纸质' if on_paper else '外单位回执'}）",
             ip=ip,
         )
     return receipt

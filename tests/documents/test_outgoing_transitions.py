@@ -810,9 +810,30 @@ def test_dispatch_on_paper_records_paper_receipts_and_tells_nobody(build, person
     with pytest.raises(InvalidTransition):
         flow.receive(doc, actor=personas["handler_a"])
     receipt = doc.receipts.get(unit=build.u["a"])
-    flow.receive_on_paper(receipt, actor=personas["secretary"])
+    flow.record_receipt(receipt, actor=personas["secretary"])
     assert fresh(doc).receipts.get(unit=build.u["a"]).received_by == personas["secretary"]
-    assert events(doc, "receive").get().action_label == "登记纸质签收"
+    event = events(doc, "receive").get()
+    assert (event.action_label, event.opinion) == ("登记签收", f"{build.u['a'].name}（纸质）")
+    with nothing_changes(), pytest.raises(InvalidTransition, match="已签收"):
+        flow.record_receipt(receipt, actor=personas["secretary"])
+
+
+def test_the_secretary_records_receipts_only_for_units_without_anyone_to_sign(build, personas):
+    from tests.conftest import make_unit
+
+    higher = make_unit("广东省人民政府办公厅", "省府办公厅", "higher")
+    doc = build.numbered()
+    doc.cc_recipients.add(higher)
+    flow.seal(doc, actor=personas["secretary"], seal=build.seal, copies=3)
+    flow.dispatch(doc, actor=personas["secretary"])
+    own = doc.receipts.get(unit=build.u["a"])  # unit A has people: it signs itself
+    with nothing_changes(), pytest.raises(InvalidTransition, match="在本系统中签收"):
+        flow.record_receipt(own, actor=personas["secretary"])
+    outside = doc.receipts.get(unit=higher)
+    with nothing_changes(), pytest.raises(InvalidTransition, match="只有秘书"):
+        flow.record_receipt(outside, actor=personas["handler_a"])
+    flow.record_receipt(outside, actor=personas["secretary"])
+    assert events(doc, "receive").get().opinion == "广东省人民政府办公厅（外单位回执）"
 
 
 def test_receive_signs_the_units_receipt_once(build, personas):

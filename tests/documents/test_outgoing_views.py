@@ -377,3 +377,30 @@ def test_an_unsigned_receipt_past_its_eight_working_hours_shows_red(client, pers
     login(client, personas["handler_a"])
     inbox = client.get(reverse("documents:outgoing-receipts")).content.decode()
     assert "逾期未签收" in inbox and 'class="table-danger"' in inbox
+
+
+def test_a_collective_addressee_is_printed_instead_of_every_units_name(client, personas, units):
+    import pdfplumber
+
+    login(client, personas["secretary"])
+    client.post(
+        reverse("documents:outgoing-new"),
+        draft_data(units, addressee_text="各区人民政府，市政府各部门、各直属机构"),
+    )
+    document = OutgoingDocument.objects.get()
+    page = client.get(reverse("documents:outgoing-detail", args=[document.pk])).content.decode()
+    assert "各区人民政府，市政府各部门、各直属机构：" in page
+    pdf = client.get(reverse("documents:outgoing-pdf", args=[document.pk]))
+    with pdfplumber.open(io.BytesIO(pdf.content)) as read:
+        text = "".join(read.pages[0].extract_text().split())
+    assert "各区人民政府，市政府各部门、各直属机构：" in text
+    assert units["a"].name not in text  # the chosen units still get it, but are not listed
+
+
+def test_the_todo_list_says_what_each_document_waits_for(client, personas, units):
+    login(client, personas["secretary"])
+    client.post(reverse("documents:outgoing-new"), draft_data(units))
+    todo = client.get(reverse("documents:outgoing-todo")).content.decode()
+    assert "起草中" in todo and "待送审" in todo
+    mine = client.get(reverse("documents:outgoing-mine")).content.decode()
+    assert "起草中" in mine and "待送审" not in mine

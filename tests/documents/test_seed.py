@@ -603,6 +603,17 @@ def test_every_dispatched_document_has_receipts_for_all_its_recipients(demo):
     # The red flag: a few receipts unsigned past their deadline.
     overdue = receipts.filter(received_at__isnull=True, due_at__lt=timezone.now())
     assert overdue.count() >= 3
+    # Every signature has a name: the unit's person, or the secretary for a unit with nobody here.
+    assert not signed.filter(received_by__isnull=True).exists()
+
+
+def test_many_addressees_print_as_one_collective_name_and_the_text_does_not_repeat_it(demo):
+    from documents.models import DraftVersion
+
+    collective = OutgoingDocument.objects.exclude(addressee_text="")
+    assert collective.count() > 50
+    assert not DraftVersion.objects.filter(body__startswith=collective.first().addressee_text)
+    assert not DraftVersion.objects.filter(body__regex=r"^[^\n]{0,40}：\n").exists()
 
 
 def test_the_outgoing_trail_chains_every_documents_states(demo):

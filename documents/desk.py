@@ -78,6 +78,7 @@ def outgoing_desk_items(user):
                 app_label="签收",
                 title=f"{receipt.document.document_number} {receipt.document.title}",
                 url=reverse("documents:outgoing-detail", args=[receipt.document_id]),
+                due=timezone.localdate(receipt.due_at) if receipt.due_at else None,
                 light=Light.RED if overdue else Light.YELLOW,
                 state_label="逾期未签收" if overdue else "待签收",
             )

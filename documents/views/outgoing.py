@@ -88,21 +88,23 @@ def my_list(request, which="todo"):
 
 
 def receipts(request):
-    """签收: what was dispatched to the user's unit, unsigned first."""
+    """来文签收: what waits to be signed for on top (oldest first, so the red ones lead), then
+    everything the unit has received, newest first."""
+    mine = selectors.receipts_for_unit(request.user)
+    now = timezone.now()
+    waiting = [
+        {"receipt": r, "overdue": is_overdue(r, now)}
+        for r in mine.filter(received_at__isnull=True).order_by("sent_at", "id")[:200]
+    ]
     page = keyset_page(
-        selectors.receipts_for_unit(request.user).order_by("-sent_at", "-id"),
+        mine.filter(received_at__isnull=False).order_by("-sent_at", "-id"),
         order=("-sent_at", "-id"),
         after=request.GET.get("after"),
         size=LIST_PAGE_SIZE,
     )
-    now = timezone.now()
-    rows = [{"receipt": r, "overdue": is_overdue(r, now)} for r in page.rows]
-    pending = selectors.receipts_for_unit(request.user).filter(received_at__isnull=True).count()
-    return render(
-        request,
-        "documents/outgoing_receipts.html",
-        {"page": page, "rows": rows, "pending": pending},
-    )
+    rows = [{"receipt": r, "overdue": False} for r in page.rows]
+    context = {"page": page, "rows": rows, "waiting": waiting, "pending": len(waiting)}
+    return render(request, "documents/outgoing_receipts.html", context)
 
 
 # --- drafting -----------------------------------------------------------------------------------

@@ -261,7 +261,7 @@ def test_a_notice_goes_from_draft_to_signed_receipt(
     sign_in(page, live_server, "chengban_a", "陈承办")
     nav(page, "来文签收")
     expect(page.get_by_role("heading", name="来文签收")).to_contain_text("1 件待签收")
-    row = page.locator("#receipt-list tbody tr").filter(has_text=title)
+    row = page.locator("#receipts-waiting tbody tr").filter(has_text=title)
     expect(row).to_contain_text(number)
     expect(row).to_contain_text("待签收")
     row.get_by_role("link", name=title).click()
@@ -270,6 +270,7 @@ def test_a_notice_goes_from_draft_to_signed_receipt(
     expect_message(page, "已签收。")
     expect(page.get_by_role("button", name="签收", exact=True)).to_have_count(0)
     nav(page, "来文签收")
+    expect(page.locator("#receipts-waiting")).to_contain_text("没有待签收的公文")
     expect(page.locator("#receipt-list tbody tr").filter(has_text=title)).to_contain_text("陈承办")
     sign_out(page)
 

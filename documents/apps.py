@@ -23,6 +23,12 @@ class DocumentsConfig(AppConfig):
             roles=OFFICE_WIDE_ROLES,
         )
         registry.register_nav("发文统计", "documents:outgoing-statistics", icon="graph-up")
+        registry.register_nav(
+            "收文办理设置", "documents:incoming-settings", icon="sliders", roles={Role.SYSADMIN}
+        )
+        registry.register_nav(
+            "发文设置", "documents:outgoing-settings", icon="sliders2", roles={Role.SYSADMIN}
+        )
         registry.register_nav("印章管理", "documents:seals", icon="award", roles={Role.SECADMIN})
         registry.register_desk(desk.incoming_desk_items)
         registry.register_desk(desk.outgoing_desk_items)

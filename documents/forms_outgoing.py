@@ -6,10 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from office.models import Clearance, Unit, Urgency
+from office.numbering import DEFAULT_PATTERN, format_number
 from office.permissions import scope_for
 
 from .forms import UnitChoiceField, UnitsChoiceField
-from .models import Direction, Seal
+from .models import Direction, NumberFamily, Seal
 from .models.outgoing import OUTGOING_DOC_TYPES
 from .services import Draft
 
@@ -48,8 +49,8 @@ class DraftForm(forms.Form):
         label="主送机关",
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10, "class": "unit-picker"}),
-        help_text="点击单位即选中或取消，可输入名称筛选。",
+        widget=forms.SelectMultiple(attrs={"size": 10, "class": "pick-many"}),
+        help_text="点击即选中或取消，可输入名称筛选。",
     )
     addressee_text = forms.CharField(
         label="主送机关（印制文字）",
@@ -61,8 +62,8 @@ class DraftForm(forms.Form):
         label="抄送机关",
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10, "class": "unit-picker"}),
-        help_text="点击单位即选中或取消，可输入名称筛选。",
+        widget=forms.SelectMultiple(attrs={"size": 10, "class": "pick-many"}),
+        help_text="点击即选中或取消，可输入名称筛选。",
     )
     classification = forms.TypedChoiceField(
         label="密级", coerce=int, choices=Clearance.choices, initial=Clearance.NONE
@@ -273,3 +274,123 @@ class SealAdminForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True).exclude(code="")
+
+
+# --- 发文设置 (system administrator) -----------------------------------------------------------
+
+
+class ReviewerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        unit = obj.unit.short_name if obj.unit_id else ""
+        return f"{obj.real_name}（{obj.title or unit}）" if (obj.title or unit) else obj.real_name
+
+
+class LevelForm(forms.Form):
+    level = forms.IntegerField(
+        label="级次",
+        min_value=1,
+        max_value=9,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    label = forms.CharField(
+        label="名称",
+        max_length=30,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "如：科室核稿"}),
+    )
+    reviewers = ReviewerChoiceField(
+        label="审核人",
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 5, "class": "form-select pick-many"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from office.models import User
+        from office.roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["reviewers"].queryset = (
+            User.objects.filter(is_active=True, groups__name__in=[Role.SECRETARY, Role.LEADER])
+            .select_related("unit")
+            .distinct()
+            .order_by("unit__sort_order", "id")
+        )
+
+
+class RuleForm(forms.Form):
+    family = forms.ChoiceField(
+        label="文种类别",
+        choices=NumberFamily.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    code = forms.CharField(
+        label="机关代字",
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "如：珠府办函"}),
+    )
+    pattern = forms.CharField(
+        label="编号格式",
+        max_length=60,
+        initial=DEFAULT_PATTERN,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def has_changed(self):
+        """A blank row is one without a 机关代字 (its select and pattern always carry a value)."""
+        return bool((self["code"].value() or "").strip()) and super().has_changed()
+
+    def clean_pattern(self):
+        pattern = self.cleaned_data["pattern"].strip()
+        try:
+            sample = format_number(pattern, key="珠府", year=2026, number=12)
+        except (KeyError, IndexError, ValueError):
+            raise ValidationError(
+                "编号格式只能使用 {key}（机关代字）、{year}（年份）、{number}（序号）三个占位符。"
+            ) from None
+        if "{number" not in pattern:
+            raise ValidationError("编号格式须包含序号 {number}。")
+        self.sample = sample
+        return pattern
+
+
+class _UniqueFormSet(forms.BaseFormSet):
+    unique_field = ""
+    duplicate_message = ""
+
+    def rows(self):
+        """The rows to keep: every existing row not marked 删除, and the new rows filled in."""
+        kept = []
+        for index, form in enumerate(self.forms):
+            if index >= self.initial_form_count() and not form.has_changed():
+                continue  # the blank row for a new entry, left blank
+            if form.cleaned_data and not form.cleaned_data.get("DELETE"):
+                kept.append(form.cleaned_data)
+        return kept
+
+    def clean(self):
+        if any(self.errors):
+            return
+        values = [row[self.unique_field] for row in self.rows()]
+        if len(values) != len(set(values)):
+            raise ValidationError(self.duplicate_message)
+
+
+class LevelFormSet(_UniqueFormSet):
+    unique_field = "level"
+    duplicate_message = "审核级次不能重复。"
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.non_form_errors():
+            return
+        levels = sorted(row["level"] for row in self.rows())
+        if levels != list(range(1, len(levels) + 1)):
+            raise ValidationError("审核级次须从 1 开始连续编号（1、2、3……）。")
+
+
+class RuleFormSet(_UniqueFormSet):
+    unique_field = "family"
+    duplicate_message = "同一文种类别只能有一条编号规则。"
+
+
+LevelForms = forms.formset_factory(LevelForm, formset=LevelFormSet, extra=1, can_delete=True)
+RuleForms = forms.formset_factory(RuleForm, formset=RuleFormSet, extra=1, can_delete=True)

@@ -690,3 +690,75 @@ def seal_save(*, actor, unit, name, image=None, is_active=True, seal=None, ip=No
         # The old image stays referenced by nothing; prints already made are unaffected.
         seal.image.storage.delete(old_file)
     return seal
+
+
+def outgoing_settings_update(unit, *, levels, rules, actor, ip=None):
+    """发文设置 of one issuing unit (system administrator): its review levels (审核级次, each with
+    its reviewers) and its number rules (发文字号规则), replaced as a whole in one transaction.
+
+    `levels`: [{"level", "label", "reviewers"}], numbered 1, 2, 3 …; `rules`: [{"family",
+    "code", "pattern"}]. A level that documents are being reviewed at cannot be removed."""
+    from office.permissions import can_configure
+
+    from .models import NumberRule, OutgoingDocument, ReviewLevel
+
+    if not can_configure(actor):
+        raise ValidationError("只有系统管理员可以修改发文设置。")
+    if not unit.code:
+        raise ValidationError(f"{unit.name}没有机关代字，不是发文机关。")
+    for row in levels:
+        if not row["reviewers"]:
+            raise ValidationError(f"第{row['level']}级审核（{row['label']}）须至少指定一名审核人。")
+    with transaction.atomic():
+        kept = {row["level"] for row in levels}
+        stuck = list(
+            OutgoingDocument.objects.filter(
+                issuing_unit=unit, state=OutgoingDocument.State.IN_REVIEW
+            )
+            .exclude(review_level__in=kept)
+            .values_list("review_level", flat=True)
+        )
+        if stuck:
+            removed = "、".join(f"第{n}级" for n in sorted(set(stuck)))
+            raise ValidationError(
+                f"有 {len(stuck)} 件公文正在{removed}审核，不能删除该审核级次；请待其审核完毕后再修改。"
+            )
+        before = _settings_summary(unit)
+        ReviewLevel.objects.filter(unit=unit).exclude(level__in=kept).delete()
+        for row in levels:
+            level, _ = ReviewLevel.objects.update_or_create(
+                unit=unit, level=row["level"], defaults={"label": row["label"].strip()}
+            )
+            level.reviewers.set(row["reviewers"])
+        families = {row["family"] for row in rules}
+        NumberRule.objects.filter(unit=unit).exclude(family__in=families).delete()
+        for row in rules:
+            NumberRule.objects.update_or_create(
+                unit=unit,
+                family=row["family"],
+                defaults={"code": row["code"].strip(), "pattern": row["pattern"].strip()},
+            )
+        after = _settings_summary(unit)
+        if after != before:
+            trail.record(
+                action="outgoing_settings",
+                action_label="修改发文设置",
+                actor=actor,
+                obj=unit,
+                opinion=f"{before} → {after}",
+                ip=ip,
+            )
+
+
+def _settings_summary(unit):
+    from .models import NumberRule, ReviewLevel
+
+    levels = [
+        f"{lv.level}.{lv.label}（{'、'.join(u.real_name for u in lv.reviewers.all())}）"
+        for lv in ReviewLevel.objects.filter(unit=unit).prefetch_related("reviewers")
+    ]
+    rules = [
+        f"{rule.get_family_display()}：{rule.code} {rule.pattern}"
+        for rule in NumberRule.objects.filter(unit=unit).order_by("family")
+    ]
+    return f"审核：{'；'.join(levels) or '无'}；编号：{'；'.join(rules) or '按机关代字'}"

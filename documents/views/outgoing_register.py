@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 
 from office.pagination import keyset_page
@@ -103,6 +103,57 @@ def seals(request, pk=None):
     return render(request, "documents/seals.html", context, status=400 if form.errors else 200)
 
 
+def settings_page(request):
+    """发文设置 (system administrator): per issuing unit, its review levels and number rules."""
+    from office.models import Unit
+    from office.permissions import can_configure
+
+    from ..models import NumberRule, ReviewLevel
+
+    if not can_configure(request.user):
+        raise PermissionDenied("此页面仅供系统管理员使用。")
+    issuers = list(Unit.objects.filter(is_active=True).exclude(code="").order_by("sort_order"))
+    if not issuers:
+        raise Http404("尚无发文机关：请先在单位管理中为单位填写机关代字。")
+    chosen = request.POST.get("unit") or request.GET.get("unit")
+    unit = next((u for u in issuers if str(u.pk) == chosen), issuers[0])
+    levels = [
+        {"level": lv.level, "label": lv.label, "reviewers": list(lv.reviewers.all())}
+        for lv in ReviewLevel.objects.filter(unit=unit).prefetch_related("reviewers")
+    ]
+    rules = [
+        {"family": r.family, "code": r.code, "pattern": r.pattern}
+        for r in NumberRule.objects.filter(unit=unit).order_by("family")
+    ]
+    data = request.POST if request.method == "POST" else None
+    level_forms = forms.LevelForms(data, initial=levels, prefix="levels")
+    rule_forms = forms.RuleForms(data, initial=rules, prefix="rules")
+    error = None
+    if request.method == "POST" and level_forms.is_valid() and rule_forms.is_valid():
+        try:
+            services.outgoing_settings_update(
+                unit,
+                levels=level_forms.rows(),
+                rules=rule_forms.rows(),
+                actor=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"已保存{unit.name}的发文设置。")
+            return redirect(f"{reverse('documents:outgoing-settings')}?unit={unit.pk}")
+    context = {
+        "issuers": issuers,
+        "unit": unit,
+        "level_forms": level_forms,
+        "rule_forms": rule_forms,
+        "error": error,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "documents/outgoing_settings.html", context, status=status)
+
+
 def seal_image(request, pk):
     """The seal image, for the security administrator's own check only."""
     if not can.can_manage_seals(request.user):
@@ -119,6 +170,7 @@ def seal_image(request, pk):
 urlpatterns = [
     path("outgoing/register/", register, name="outgoing-register"),
     path("outgoing/seal-ledger/", seal_ledger, name="seal-ledger"),
+    path("outgoing/settings/", settings_page, name="outgoing-settings"),
     path("outgoing/seals/", seals, name="seals"),
     path("outgoing/seals/<int:pk>/", seals, name="seal-edit"),
     path("outgoing/seals/<int:pk>/image/", seal_image, name="seal-image"),

@@ -114,7 +114,20 @@ def draft(page, title):
     form = page.locator("#draft-form")
     form.get_by_label(field("文种")).select_option(label="通知")
     form.get_by_label(field("发文机关")).select_option(label="珠海市人民政府")
-    form.get_by_label(field("主送机关")).select_option(label=[UNIT_A, UNIT_B])
+    # The picker: a click picks a unit (no Ctrl), the filter box narrows the list, and the
+    # chosen units are listed under it.
+    addressees = form.get_by_label(field("主送机关"))
+    addressees.locator("option", has_text=UNIT_A).click()
+    filter_box = form.locator("#id_main_recipients").locator("xpath=preceding-sibling::input[1]")
+    filter_box.fill("住房")
+    expect(addressees.locator("option", has_text=UNIT_A)).to_be_hidden()
+    addressees.locator("option", has_text=UNIT_B).click()
+    filter_box.fill("")
+    chosen = form.locator("#id_main_recipients").locator("xpath=following-sibling::div[1]")
+    expect(chosen).to_have_text(f"已选 2 项：{UNIT_A}、{UNIT_B}")
+    addressees.locator("option", has_text=UNIT_A).click()  # a second click takes it back
+    expect(chosen).to_have_text(f"已选 1 项：{UNIT_B}")
+    addressees.locator("option", has_text=UNIT_A).click()
     form.get_by_label(field("标题")).fill(title)
     form.get_by_label(field("正文")).fill("\n".join(BODY))
     form.get_by_role("button", name="保存草稿").click()

@@ -195,6 +195,28 @@ def test_an_allow_listed_image_is_drawn(tmp_path):
     assert any(page.images for page in read(allowed).pages)
 
 
+def test_images_kept_between_renders_never_bypass_the_allow_list(tmp_path):
+    """Decoded images are reused between renders (the seal), but only by a render allowed to
+    fetch that file, and only while the file is unchanged."""
+    from PIL import Image
+
+    seal = png_file(tmp_path)
+    context = pdf.sample_document_context(sections=1, paragraphs_per_section=1)
+    context["seal"] = seal.as_uri()
+    first = pdf.render_pdf(SAMPLE, context, allowed_files=[seal])
+    sizes = [image.image.size for page in read(first).pages for image in page.images]
+    assert sizes
+    context["date"] = "2026年11月24日"  # new content: not the PDF cache
+    refused = pdf.render_pdf(SAMPLE, context)
+    assert not any(page.images for page in read(refused).pages)
+    Image.new("RGBA", (37, 37), (230, 0, 18, 255)).save(seal)  # the secadmin replaced it
+    context["date"] = "2026年11月25日"
+    replaced = pdf.render_pdf(SAMPLE, context, allowed_files=[seal])
+    assert [image.image.size for page in read(replaced).pages for image in page.images] == [
+        (37, 37)
+    ] * len(sizes)
+
+
 def test_a_reprint_of_unchanged_content_comes_from_the_cache(settings):
     context = pdf.sample_document_context(sections=1, paragraphs_per_section=1)
     first = pdf.render_pdf(SAMPLE, context)

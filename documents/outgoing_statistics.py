@@ -33,7 +33,7 @@ from office.models import Clearance, Unit
 from office.permissions import scope_for
 
 from .models import Direction, DocType, OutgoingDocument, Receipt
-from .statistics import percent, rate_text
+from .statistics import Row, percent, rate_text
 
 S = OutgoingDocument.State
 ISSUED_STATES = (S.NUMBERED, S.SEALED, S.DISPATCHED, S.ARCHIVED)
@@ -88,13 +88,6 @@ class Figures:
     @property
     def on_time_rate_text(self):
         return rate_text(self.on_time_rate)
-
-
-@dataclasses.dataclass(frozen=True)
-class Row:
-    key: object
-    label: str
-    figures: Figures
 
 
 @dataclasses.dataclass(frozen=True)

@@ -215,6 +215,13 @@ class _StoredFiles:
         return False
 
 
+def _save_file(stored, field_file, name, content):
+    """Write an upload into a FileField and remember it, so a failed transaction removes it."""
+    field_file.save(name, content, save=False)
+    stored.storage = field_file.storage
+    stored.names.append(field_file.name)
+
+
 def _store(document, checked, *, actor, purpose, stored, assignment=None):
     rows = []
     for upload, info in checked:
@@ -228,9 +235,7 @@ def _store(document, checked, *, actor, purpose, stored, assignment=None):
             sha256=info.sha256,
             uploaded_by=actor,
         )
-        attachment.file.save(attachment.name, upload, save=False)
-        stored.storage = attachment.file.storage
-        stored.names.append(attachment.file.name)
+        _save_file(stored, attachment.file, attachment.name, upload)
         attachment.save()
         rows.append(attachment)
     return rows
@@ -607,9 +612,7 @@ def outgoing_add_attachment(document, *, actor, title, body="", upload=None, ip=
             attachment.name = (upload.name or "附件")[:200]
             attachment.media_type, attachment.size = info.media_type, info.size
             attachment.sha256 = info.sha256
-            attachment.file.save(attachment.name, upload, save=False)
-            stored.storage = attachment.file.storage
-            stored.names.append(attachment.file.name)
+            _save_file(stored, attachment.file, attachment.name, upload)
         attachment.save()
         trail.record(
             action="attach",
@@ -674,9 +677,7 @@ def seal_save(*, actor, unit, name, image=None, is_active=True, seal=None, ip=No
         seal.unit, seal.name, seal.is_active = unit, name.strip(), is_active
         old_file = seal.image.name if seal.image else ""
         if image is not None:
-            seal.image.save(f"{uuid.uuid4().hex}.png", image, save=False)
-            stored.storage = seal.image.storage
-            stored.names.append(seal.image.name)
+            _save_file(stored, seal.image, f"{uuid.uuid4().hex}.png", image)
         seal.save()
         trail.record(
             action="seal_create" if creating else "seal_update",

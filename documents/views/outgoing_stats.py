@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from office.charts import Series, month_bars
 from office.downloads import content_disposition
 from office.permissions import scope_for
 
@@ -23,7 +24,7 @@ from ..outgoing_statistics import (
     receipt_units_for,
 )
 from ..selectors import outgoing_visible_to
-from .stats import nice_step, requested_year
+from .stats import requested_year
 
 
 def _visible_documents(user):
@@ -47,43 +48,16 @@ def _issuing_unit(request, units):
     return next((unit for unit in units if str(unit.pk) == wanted), None)
 
 
-def issued_chart(rows, *, width=960, height=240, steps=4):
-    """Geometry of the month chart (documents issued per month) for the template's inline SVG."""
-    left, right, top, bottom = 44, 8, 16, 30
-    plot_width, plot_height = width - left - right, height - top - bottom
-    step = nice_step(max((r.figures.issued for r in rows), default=0), steps)
-    scale = plot_height / (step * steps)
-    slot = plot_width / len(rows)
-    bar = slot * 0.45
-    months = []
-    for index, row in enumerate(rows):
-        x = left + index * slot + slot / 2
-        h = row.figures.issued * scale
-        months.append(
-            {
-                "label": row.label,
-                "value": row.figures.issued,
-                "x": round(x, 1),
-                "bar_x": round(x - bar / 2, 1),
-                "y": round(top + plot_height - h, 1),
-                "height": round(h, 1),
-                "label_y": round(top + plot_height - h - 3, 1),
-            }
-        )
-    ticks = [
-        {"value": step * i, "y": round(top + plot_height - step * i * scale, 1)}
-        for i in range(steps + 1)
-    ]
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "right": width - right,
-        "label_y": height - 10,
-        "bar_width": round(bar, 1),
-        "months": months,
-        "ticks": ticks,
-    }
+def issued_chart(stats):
+    """发文 per month of its number."""
+    return month_bars(
+        stats.by_month,
+        [Series("received", "发文", lambda row: row.figures.issued)],
+        title=f"{stats.year}年各月发文件数柱状图",
+        basis="按编号月份统计",
+        height=240,
+        steps=4,
+    )
 
 
 def outgoing_statistics_page(request):
@@ -104,7 +78,7 @@ def outgoing_statistics_page(request):
         "units": units,
         "unit": unit,
         "scope_label": scope_label(request.user),
-        "chart": issued_chart(stats.by_month),
+        "chart": issued_chart(stats),
         "definitions": DEFINITIONS,
     }
     return render(request, template, context)

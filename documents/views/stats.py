@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
+from office.charts import Series, month_bars
 from office.downloads import content_disposition
 from office.permissions import scope_for
 
@@ -41,61 +42,17 @@ def requested_year(request):
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
-def nice_step(peak, steps):
-    """The smallest of 1, 2, 5 × 10ⁿ such that `steps` of it reach `peak`."""
-    magnitude = 1
-    while True:
-        for factor in (1, 2, 5):
-            if factor * magnitude * steps >= peak:
-                return factor * magnitude
-        magnitude *= 10
-
-
-def month_chart(rows, *, width=960, height=280, steps=5):
-    """Geometry of the month chart (received vs completed per month of receipt) for the
-    template's inline SVG: the bars, their value labels and the y-axis ticks."""
-    left, right, top, bottom = 44, 8, 16, 30
-    plot_width, plot_height = width - left - right, height - top - bottom
-    step = nice_step(max((max(r.figures.received, r.figures.done) for r in rows), default=0), steps)
-    scale = plot_height / (step * steps)
-    slot = plot_width / len(rows)
-    bar = slot * 0.32
-    months = []
-    for index, row in enumerate(rows):
-        x = left + index * slot + slot / 2
-        bars = []
-        for offset, value, kind in (
-            (-bar, row.figures.received, "received"),
-            (0, row.figures.done, "done"),
-        ):
-            h = value * scale
-            bars.append(
-                {
-                    "kind": kind,
-                    "value": value,
-                    "x": round(x + offset, 1),
-                    "y": round(top + plot_height - h, 1),
-                    "height": round(h, 1),
-                    "label_x": round(x + offset + bar / 2, 1),
-                    "label_y": round(top + plot_height - h - 3, 1),
-                }
-            )
-        months.append({"label": row.label, "x": round(x, 1), "bars": bars, "figures": row.figures})
-    ticks = [
-        {"value": step * i, "y": round(top + plot_height - step * i * scale, 1)}
-        for i in range(steps + 1)
-    ]
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "right": width - right,
-        "baseline": top + plot_height,
-        "label_y": height - 10,
-        "bar_width": round(bar, 1),
-        "months": months,
-        "ticks": ticks,
-    }
+def month_chart(stats):
+    """收文 and, within it, 已办结 per month of receipt."""
+    return month_bars(
+        stats.by_month,
+        [
+            Series("received", "收文", lambda row: row.figures.received),
+            Series("done", "已办结", lambda row: row.figures.done, said="其中已办结"),
+        ],
+        title=f"{stats.year}年各月收文与办结件数柱状图",
+        basis="按收文月份统计",
+    )
 
 
 def statistics_page(request):
@@ -111,7 +68,7 @@ def statistics_page(request):
         "years": sorted({*years, year}, reverse=True),
         "year": year,
         "scope_label": scope_label(request.user),
-        "chart": month_chart(stats.by_month),
+        "chart": month_chart(stats),
         "definitions": DEFINITIONS,
     }
     return render(request, template, context)

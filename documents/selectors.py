@@ -431,9 +431,18 @@ def outgoing_history(document):
     )
 
 
-def outgoing_register(user, *, year, key=None):
+REGISTER_VIEWS = {
+    "": "全部编号",
+    "archived": "已归档（归档目录）",
+    "open": "未归档",
+    "void": "作废号",
+}
+
+
+def outgoing_register(user, *, year, key=None, view=""):
     """发文登记簿: every number of the year's 发文 registers, void ones included, in order; each
-    with its document if the user may see it (a number is never hidden, a title may be)."""
+    with its document if the user may see it (a number is never hidden, a title may be).
+    `view`: archived (the year's 归档目录), open (numbered, not yet filed) or void numbers."""
     from office.models import SerialNumber
 
     from .models import OutgoingDocument
@@ -443,6 +452,16 @@ def outgoing_register(user, *, year, key=None):
     ).select_related("allocated_by", "voided_by")
     if key:
         numbers = numbers.filter(key=key)
+    if view == "void":
+        return numbers.filter(status=SerialNumber.Status.VOID)
+    if view in ("archived", "open"):
+        archived = OutgoingDocument.objects.filter(state=OutgoingDocument.State.ARCHIVED).values(
+            "pk"
+        )
+        numbers = numbers.filter(status=SerialNumber.Status.ISSUED)
+        if view == "archived":
+            return numbers.filter(object_id__in=archived)
+        return numbers.exclude(object_id__in=archived)
     return numbers
 
 

@@ -25,8 +25,11 @@ def register(request):
         raise PermissionDenied("发文登记簿仅供办公室工作人员查阅。")
     year = requested_year(request)
     key = request.GET.get("key", "")
+    view = request.GET.get("view", "")
+    if view not in selectors.REGISTER_VIEWS:
+        view = ""
     page = keyset_page(
-        selectors.outgoing_register(request.user, year=year, key=key),
+        selectors.outgoing_register(request.user, year=year, key=key, view=view),
         order=("key", "number", "id"),
         after=request.GET.get("after"),
         size=100,
@@ -45,6 +48,8 @@ def register(request):
         "years": list(range(this_year, this_year - 6, -1)),
         "key": key,
         "keys": selectors.outgoing_register_keys(year),
+        "view": view,
+        "views": selectors.REGISTER_VIEWS,
         "page": page,
         "rows": rows,
         "can_batch": can.is_secretary(request.user),

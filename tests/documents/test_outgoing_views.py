@@ -404,3 +404,46 @@ def test_the_todo_list_says_what_each_document_waits_for(client, personas, units
     assert "起草中" in todo and "待送审" in todo
     mine = client.get(reverse("documents:outgoing-mine")).content.decode()
     assert "起草中" in mine and "待送审" not in mine
+
+
+def test_the_register_narrows_to_the_archive_the_open_and_the_void_numbers(
+    client, personas, units, seal
+):
+    from documents import services
+
+    def numbered(title):
+        document = services.outgoing_draft(
+            services.Draft(
+                doc_type="notice",
+                issuing_unit=units["government"],
+                direction="downward",
+                title=title,
+                body="正文。",
+                main_recipients=(units["a"],),
+            ),
+            actor=personas["secretary"],
+        )
+        flow.submit(document, actor=personas["secretary"])
+        flow.sign_off(document, actor=personas["leader"])
+        flow.number(document, actor=personas["secretary"])
+        return document
+
+    filed = numbered("关于已归档事项的通知")
+    flow.seal(filed, actor=personas["secretary"], seal=seal, copies=3)
+    flow.dispatch(filed, actor=personas["secretary"])
+    flow.archive(filed, actor=personas["secretary"])
+    numbered("关于在办事项的通知")
+    wrong = numbered("关于错号事项的通知")
+    flow.void_number(wrong, actor=personas["secretary"], reason="字号用错。")
+    login(client, personas["secretary"])
+    url = reverse("documents:outgoing-register")
+
+    def shown(view):
+        html = client.get(url, {"view": view}).content.decode()
+        return [t for t in ("已归档事项", "在办事项", "字号用错") if t in html]
+
+    assert shown("") == ["已归档事项", "在办事项", "字号用错"]
+    assert shown("archived") == ["已归档事项"]
+    assert "发文归档目录" in client.get(url, {"view": "archived"}).content.decode()
+    assert shown("open") == ["在办事项"]
+    assert shown("void") == ["字号用错"]

@@ -415,24 +415,6 @@ def test_the_seal_of_the_latest_ledger_entry_is_used(personas, units, government
     assert outgoing_print.seal_image_path(document, final=True) == Path(second.image.path)
 
 
-def test_the_seal_image_is_the_only_file_the_renderer_may_read(
-    personas, units, government, monkeypatch
-):
-    document = issue(draft(personas, units), personas)
-    seal = make_seal(units["government"])
-    flow.seal(document, actor=personas["secretary"], seal=seal, copies=1)
-    document.refresh_from_db()
-    calls = []
-    monkeypatch.setattr(
-        outgoing_print,
-        "render_pdf",
-        lambda template, context, *, allowed_files=(): calls.append(allowed_files) or b"",
-    )
-    outgoing_print.render_outgoing(document, final=True)
-    outgoing_print.render_outgoing(document, final=False)
-    assert calls == [(Path(seal.image.path),), ()]
-
-
 def test_no_seal_without_a_ledger_entry_or_an_image(personas, units, government):
     document = issue(draft(personas, units), personas)
     # sealed_at without a ledger entry (e.g. data from before the ledger): no seal.

@@ -288,6 +288,12 @@ def units_that_sign(unit_ids):
     )
 
 
+def recorded_by_sender(receipt, signing_units):
+    """A receipt the sender's secretary records (登记签收): a paper copy, or a unit with nobody in
+    this system to sign (`signing_units`: units_that_sign of the receipts' units)."""
+    return receipt.channel == "paper" or receipt.unit_id not in signing_units
+
+
 def can_draft_outgoing(user):
     """起草: office staff and the units' people (a unit drafts for the government, 代拟稿)."""
     scope = scope_for(user)

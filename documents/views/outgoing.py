@@ -351,8 +351,7 @@ def _receipt_rows(document):
         {
             "receipt": r,
             "overdue": is_overdue(r, now),
-            # paper copies and units with nobody here to sign: the secretary records the receipt
-            "recordable": r.channel == r.Channel.PAPER or r.unit_id not in signing,
+            "recordable": can.recorded_by_sender(r, signing),
         }
         for r in receipts
     ]

@@ -442,7 +442,7 @@ def record_receipt(receipt, *, actor, ip=None):
     if not can.can_dispatch(actor, receipt.document):
         raise InvalidTransition("只有秘书可以登记签收。")
     on_paper = receipt.channel == Receipt.Channel.PAPER
-    if not on_paper and receipt.unit_id in can.units_that_sign([receipt.unit_id]):
+    if not can.recorded_by_sender(receipt, can.units_that_sign([receipt.unit_id])):
         raise InvalidTransition(f"{receipt.unit.name}在本系统中签收，不能代为登记。")
     with transaction.atomic():
         updated = Receipt.objects.filter(pk=receipt.pk, received_at__isnull=True).update(

@@ -447,3 +447,44 @@ def test_the_register_narrows_to_the_archive_the_open_and_the_void_numbers(
     assert "发文归档目录" in client.get(url, {"view": "archived"}).content.decode()
     assert shown("open") == ["在办事项"]
     assert shown("void") == ["字号用错"]
+
+
+def test_the_secretary_records_the_receipt_of_a_unit_with_nobody_here(
+    client, personas, units, seal
+):
+    from documents import services
+    from tests.conftest import make_unit
+
+    province = make_unit("广东省人民政府办公厅", "省府办公厅", "higher")
+    document = services.outgoing_draft(
+        services.Draft(
+            doc_type="report",
+            issuing_unit=units["government"],
+            direction="upward",
+            title="关于2026年安全生产工作情况的报告",
+            body="现将有关情况报告如下。",
+            main_recipients=(province,),
+            cc_recipients=(units["a"],),
+        ),
+        actor=personas["secretary"],
+    )
+    flow.submit(document, actor=personas["secretary"])
+    flow.sign_off(document, actor=personas["leader"])
+    flow.number(document, actor=personas["secretary"])
+    flow.seal(document, actor=personas["secretary"], seal=seal, copies=3)
+    flow.dispatch(document, actor=personas["secretary"])
+    login(client, personas["secretary"])
+    page = client.get(reverse("documents:outgoing-detail", args=[document.pk])).content.decode()
+    assert page.count("登记签收</button>") == 1  # the province's row, not unit A's
+    outside = document.receipts.get(unit=province)
+    own = document.receipts.get(unit=units["a"])
+    url = "documents:outgoing-record-receipt"
+    response = client.post(reverse(url, args=[document.pk, own.pk]), follow=True)
+    assert "在本系统中签收，不能代为登记" in response.content.decode()
+    client.post(reverse(url, args=[document.pk, outside.pk]))
+    outside.refresh_from_db()
+    own.refresh_from_db()
+    assert outside.received_by == personas["secretary"] and own.received_at is None
+    login(client, personas["handler_a"])
+    response = client.post(reverse(url, args=[document.pk, outside.pk]), follow=True)
+    assert "只有秘书可以登记签收" in response.content.decode()

@@ -77,6 +77,9 @@
       select.querySelectorAll("option").forEach(function (o) {
         o.hidden = Boolean(words) && o.text.indexOf(words) === -1;
       });
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
     });
     show();
   }

@@ -121,6 +121,7 @@ def draft(page, title):
     filter_box = form.locator("#id_main_recipients").locator("xpath=preceding-sibling::input[1]")
     filter_box.fill("住房")
     expect(addressees.locator("option", has_text=UNIT_A)).to_be_hidden()
+    expect(addressees.locator("optgroup[label='人民政府']")).to_be_hidden()  # nothing matches
     addressees.locator("option", has_text=UNIT_B).click()
     filter_box.fill("")
     chosen = form.locator("#id_main_recipients").locator("xpath=following-sibling::div[1]")

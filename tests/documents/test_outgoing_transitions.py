@@ -35,8 +35,8 @@ from office.permissions import get_visible_or_404
 from office.roles import Role
 from office.workflow import InvalidTransition
 from tests.conftest import make_user
-from tests.documents.steps import assert_step, events, fresh, told
 from tests.documents.test_outgoing_workflow import draft
+from tests.steps import assert_step, events, fresh, told
 
 S = OutgoingDocument.State
 P = pytest.param

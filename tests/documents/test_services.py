@@ -25,8 +25,8 @@ from documents.models import (
 from office.calendar import add_working_days
 from office.models import Clearance, TrailEvent, Urgency
 from tests.documents.conftest import registration
-from tests.documents.steps import events, fresh, told
 from tests.documents.test_workflow import Build, nothing_changes
+from tests.steps import events, fresh, told
 
 S = IncomingDocument.State
 

@@ -29,7 +29,7 @@ from office.workflow import InvalidTransition
 from tests.concurrency import race
 from tests.conftest import make_user
 from tests.documents.conftest import registration
-from tests.documents.steps import assert_step, events, fresh, told
+from tests.steps import assert_step, events, fresh, told
 
 S = IncomingDocument.State
 A = Assignment.State

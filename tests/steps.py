@@ -1,4 +1,4 @@
-"""What the workflow tests of 收文 and 发文 both ask of a step: its trail row and its notice."""
+"""What the workflow tests of every duty ask of a step: its trail row and its notice."""
 
 from django.contrib.contenttypes.models import ContentType
 

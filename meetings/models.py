@@ -1,0 +1,189 @@
+"""办会 data (DOMAIN.md §5): the meeting types with their minutes series, the rooms, and the topics
+(议题) that units submit and that must pass 会前协调 and 合法性审查 before they wait in the pool
+(议题库) for a meeting — 「不成熟不上会」.
+
+Rules live in workflow.py (the only code that assigns `.state`), services.py and permissions.py.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from office.models import Unit
+
+
+class MeetingType(models.Model):
+    """会议类型 with its own minutes series (市政府常务会议纪要 2026年第12期), default presiding
+    leader and members."""
+
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", "政府全体会议"
+        EXECUTIVE = "executive", "常务会议"
+        MAYOR_OFFICE = "mayor_office", "市长办公会议"
+        SPECIAL = "special", "专题会议"
+
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    name = models.CharField("名称", max_length=60, unique=True, help_text="如“市政府常务会议”。")
+    minutes_title = models.CharField(
+        "纪要名称", max_length=60, help_text="纪要版头，如“市政府常务会议纪要”。"
+    )
+    default_presider = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="默认主持人",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="组成人员"
+    )
+    sort_order = models.PositiveIntegerField("排序", default=100)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "会议类型"
+        verbose_name_plural = "会议类型"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Room(models.Model):
+    """会议室: never booked twice for overlapping times."""
+
+    name = models.CharField("名称", max_length=60, unique=True)
+    location = models.CharField("位置", max_length=100, blank=True)
+    capacity = models.PositiveIntegerField("容纳人数", default=20)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "会议室"
+        verbose_name_plural = "会议室"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LegalAdviser(models.Model):
+    """法律顾问: who may give the 合法性审查 opinion on topics (set by the system administrator)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="legal_adviser",
+        verbose_name="人员",
+    )
+    is_active = models.BooleanField("在任", default=True)
+
+    class Meta:
+        verbose_name = "法律顾问"
+        verbose_name_plural = "法律顾问"
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Topic(models.Model):
+    """议题: submitted by a unit with its material and the concerned units' opinions; admitted to
+    the pool only after 会前协调 and 合法性审查."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "已提交"
+        COORDINATING = "coordinating", "会前协调中"
+        LEGAL_REVIEW = "legal_review", "合法性审查中"
+        RETURNED = "returned", "退回修改"
+        ADMITTED = "admitted", "已入议题库"
+        SCHEDULED = "scheduled", "已安排上会"
+        DECIDED = "decided", "已审议"
+        DEFERRED = "deferred", "缓议"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    class LegalOpinion(models.TextChoices):
+        LEGAL = "legal", "合法"
+        LEGAL_AFTER_CHANGES = "legal_after_changes", "修改后合法"
+        ILLEGAL = "illegal", "不合法"
+
+    title = models.CharField("议题名称", max_length=200)
+    meeting_type = models.ForeignKey(
+        MeetingType, on_delete=models.PROTECT, related_name="topics", verbose_name="拟提交会议"
+    )
+    submitting_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="提请单位"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="提交人"
+    )
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+    reporting_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="汇报（分管）领导",
+    )
+    summary = models.TextField("议题说明", help_text="提请审议的事项、依据和建议。")
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.SUBMITTED)
+    disagreements = models.TextField(
+        "分歧意见", blank=True, help_text="会前协调中未能达成一致的意见，如实记录。"
+    )
+    legal_opinion = models.CharField(
+        "合法性审查结论", max_length=20, choices=LegalOpinion.choices, blank=True
+    )
+    legal_opinion_text = models.TextField("合法性审查意见", blank=True)
+    legal_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审查人",
+    )
+    legal_reviewed_at = models.DateTimeField("审查时间", null=True, blank=True)
+    admitted_at = models.DateTimeField("入库时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "议题"
+        verbose_name_plural = "议题"
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "meeting_type", "-submitted_at"], name="topic_pool_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class TopicOpinion(models.Model):
+    """会前协调: one concerned unit's opinion on a topic — agreed, or not, and why."""
+
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="opinions", verbose_name="议题"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="征求意见单位"
+    )
+    requested_at = models.DateTimeField("征求时间", default=timezone.now)
+    agrees = models.BooleanField("同意", null=True)
+    opinion = models.TextField("意见", blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="反馈人",
+    )
+    given_at = models.DateTimeField("反馈时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "会前协调意见"
+        verbose_name_plural = "会前协调意见"
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "unit"], name="topic_opinion_once_per_unit")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} 对 {self.topic}"

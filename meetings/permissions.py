@@ -1,0 +1,60 @@
+"""Who may take each step of 办会 (DOMAIN.md §1 roles, §5).
+
+Each `can_<verb>(user, topic)` answers for a topic the user can already see; the workflow engine
+asks the same functions on every transition."""
+
+from office.permissions import has_role, scope_for
+from office.roles import Role
+
+
+def is_secretary(user):
+    return has_role(user, Role.SECRETARY)
+
+
+def _of_submitting_unit(user, topic):
+    scope = scope_for(user)
+    return bool(scope.roles & {Role.UNIT_HANDLER, Role.UNIT_HEAD}) and (
+        topic.submitting_unit_id in scope.unit_ids
+    )
+
+
+def can_submit_topic(user):
+    """提请议题: a unit's handler or head, or a secretary for the office."""
+    scope = scope_for(user)
+    return bool(user.unit_id) and bool(
+        scope.roles & {Role.UNIT_HANDLER, Role.UNIT_HEAD, Role.SECRETARY}
+    )
+
+
+def can_coordinate(user, topic):
+    """会前协调 is organised by the office's secretaries."""
+    return is_secretary(user)
+
+
+def my_pending_opinion(user, topic):
+    scope = scope_for(user)
+    if not scope.roles & {Role.UNIT_HANDLER, Role.UNIT_HEAD}:
+        return None
+    return topic.opinions.filter(unit_id__in=scope.unit_ids, given_at__isnull=True).first()
+
+
+def can_give_opinion(user, topic):
+    """A concerned unit gives its opinion while coordination is open."""
+    return my_pending_opinion(user, topic) is not None
+
+
+def can_legality_review(user, topic):
+    """合法性审查: an active legal adviser."""
+    from .models import LegalAdviser
+
+    return LegalAdviser.objects.filter(user=user, is_active=True, user__is_active=True).exists()
+
+
+def can_resubmit(user, topic):
+    """修改后重新提交: the submitting unit, or the secretary who submitted it."""
+    return topic.submitted_by_id == user.pk or _of_submitting_unit(user, topic)
+
+
+def can_withdraw(user, topic):
+    """撤回: the submitting unit, or a secretary."""
+    return can_resubmit(user, topic) or is_secretary(user)

@@ -187,3 +187,122 @@ class TopicOpinion(models.Model):
 
     def __str__(self):
         return f"{self.unit} 对 {self.topic}"
+
+
+class Meeting(models.Model):
+    """会议: a meeting of one type, at a time in a room, presided over by a leader, with its
+    agenda (议题, in order) and the people invited. A room is never booked twice for overlapping
+    times: the scheduling service checks under a lock on the room, and on PostgreSQL an exclusion
+    constraint (migration 0002) refuses any overlapping row however it was written."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", "已安排"
+        NOTIFIED = "notified", "已发通知"
+        HELD = "held", "已召开"
+        CANCELLED = "cancelled", "已取消"
+
+    meeting_type = models.ForeignKey(
+        MeetingType, on_delete=models.PROTECT, related_name="meetings", verbose_name="会议类型"
+    )
+    title = models.CharField("会议名称", max_length=100, help_text="如“市政府第12次常务会议”。")
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="meetings", verbose_name="会议室"
+    )
+    presider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="主持人"
+    )
+    press_invited = models.BooleanField("邀请媒体列席", default=False)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PLANNED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="安排人"
+    )
+    created_at = models.DateTimeField("安排时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "会议"
+        verbose_name_plural = "会议"
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_it_starts",
+            )
+        ]
+        indexes = [models.Index(fields=["room", "starts_at"], name="meeting_room_time_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class AgendaItem(models.Model):
+    """议程: one topic on a meeting, in order, with its reporting unit and time."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda", verbose_name="会议"
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="agenda_items", verbose_name="议题"
+    )
+    position = models.PositiveSmallIntegerField("顺序")
+    reporting_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="汇报单位"
+    )
+    minutes_allotted = models.PositiveSmallIntegerField("汇报时间（分钟）", default=15)
+
+    class Meta:
+        verbose_name = "议程"
+        verbose_name_plural = "议程"
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="agenda_position"),
+            models.UniqueConstraint(fields=["meeting", "topic"], name="agenda_topic_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.topic}"
+
+
+class Attendance(models.Model):
+    """出席 / 列席 of one person at a meeting: the answer to the notice (参加 or 请假 with reason and
+    substitute) and the sign-in."""
+
+    class Role(models.TextChoices):
+        ATTENDEE = "attendee", "出席"
+        OBSERVER = "observer", "列席"
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", "未回复"
+        CONFIRMED = "confirmed", "参加"
+        LEAVE = "leave", "请假"
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name="会议"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="人员"
+    )
+    role = models.CharField("出席/列席", max_length=10, choices=Role.choices)
+    answer = models.CharField("回复", max_length=10, choices=Answer.choices, default=Answer.PENDING)
+    leave_reason = models.CharField("请假事由", max_length=200, blank=True)
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代会人员",
+    )
+    signed_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "参会人员"
+        verbose_name_plural = "参会人员"
+        ordering = ["meeting", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.get_role_display()}"

@@ -58,3 +58,8 @@ def can_resubmit(user, topic):
 def can_withdraw(user, topic):
     """撤回: the submitting unit, or a secretary."""
     return can_resubmit(user, topic) or is_secretary(user)
+
+
+def can_schedule(user, topic=None):
+    """安排会议 (and putting topics on its agenda) is the secretaries' work."""
+    return is_secretary(user)

@@ -5,6 +5,8 @@
         │resubmit                           ▼
     returned 退回修改 ◀──return_illegal── legal_review 合法性审查中 ──admit──▶ admitted 已入议题库
 
+    admitted ──schedule (meetings.scheduling.meeting_schedule)──▶ scheduled 已安排上会
+
 `withdraw` (已撤回) from any state before the topic is on a meeting. 「不成熟不上会」: only an
 admitted topic can be put on an agenda; `missing_for_agenda` says what a topic still lacks. The
 steps after the pool (scheduled, decided, deferred) come with the meetings.
@@ -51,6 +53,7 @@ TOPIC = Workflow(
             can.can_legality_review,
         ),
         Transition("resubmit", "修改后重新提交", (S.RETURNED,), S.SUBMITTED, can.can_resubmit),
+        Transition("schedule", "安排上会", (S.ADMITTED,), S.SCHEDULED, can.can_schedule),
         Transition("withdraw", "撤回", BEFORE_A_MEETING, S.WITHDRAWN, can.can_withdraw),
     ],
 )

@@ -23,7 +23,7 @@ from office.roles import Role
 from office.workflow import InvalidTransition, Transition, Workflow
 
 from . import permissions as can
-from .models import LegalAdviser, Topic, TopicOpinion
+from .models import LegalAdviser, Meeting, Topic, TopicOpinion
 
 S = Topic.State
 BEFORE_A_MEETING = (S.SUBMITTED, S.COORDINATING, S.LEGAL_REVIEW, S.RETURNED, S.ADMITTED)
@@ -54,6 +54,7 @@ TOPIC = Workflow(
         ),
         Transition("resubmit", "修改后重新提交", (S.RETURNED,), S.SUBMITTED, can.can_resubmit),
         Transition("schedule", "安排上会", (S.ADMITTED,), S.SCHEDULED, can.can_schedule),
+        Transition("unschedule", "撤出议程", (S.SCHEDULED,), S.ADMITTED, can.can_schedule),
         Transition("withdraw", "撤回", BEFORE_A_MEETING, S.WITHDRAWN, can.can_withdraw),
     ],
 )
@@ -246,3 +247,37 @@ def missing_for_agenda(topic):
         missing.append("尚未完成会前协调")
     missing.append("尚未通过合法性审查")
     return missing
+
+
+# --- the meeting itself -------------------------------------------------------------------------
+
+M = Meeting.State
+
+MEETING = Workflow(
+    Meeting,
+    [
+        Transition("hold", "会议已召开", (M.PLANNED, M.NOTIFIED), M.HELD, can.can_schedule),
+        Transition("cancel", "取消会议", (M.PLANNED, M.NOTIFIED), M.CANCELLED, can.can_schedule),
+    ],
+)
+
+
+def hold(meeting, *, actor, ip=None):
+    """会议已召开: recorded once the meeting has begun; the minutes follow."""
+    if timezone.now() < meeting.starts_at:
+        raise ValidationError("会议尚未开始，不能登记为已召开。")
+    return MEETING.perform(meeting, "hold", actor=actor, ip=ip)
+
+
+def cancel(meeting, *, actor, reason, ip=None):
+    """取消会议: its topics go back to the pool, the room is free again, everyone is told."""
+    reason = _required(reason, "请填写取消原因。")
+    with transaction.atomic():
+        MEETING.perform(meeting, "cancel", actor=actor, opinion=reason, ip=ip)
+        for item in meeting.agenda.select_related("topic"):
+            TOPIC.perform(
+                item.topic, "unschedule", actor=actor, opinion=f"{meeting.title}已取消", ip=ip
+            )
+        people = [a.person for a in meeting.attendances.select_related("person")]
+        notify(people, title=f"会议取消：{meeting.title}", body=reason, url="", obj=meeting)
+    return meeting

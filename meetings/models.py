@@ -5,6 +5,8 @@
 Rules live in workflow.py (the only code that assigns `.state`), services.py and permissions.py.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -306,3 +308,123 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.get_role_display()}"
+
+
+def material_path(instance, filename):
+    """Stored under a random name: the user's file name is data, never a path."""
+    return f"meetings/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class TopicMaterial(models.Model):
+    """议题材料: the files a unit submits with its topic (typed from their content, served only
+    through a permission-checked view)."""
+
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="materials", verbose_name="议题"
+    )
+    file = models.FileField("文件", upload_to=material_path, max_length=200)
+    name = models.CharField("文件名", max_length=200)
+    media_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "议题材料"
+        verbose_name_plural = "议题材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Minutes(models.Model):
+    """会议纪要 of one meeting: drafted from its agenda, reviewed, signed off by the presiding
+    leader — the issue number of its series (市政府常务会议纪要 2026年第12期) is taken then — sent
+    to the units concerned and filed."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "起草中"
+        IN_REVIEW = "in_review", "审核中"
+        RETURNED = "returned", "退回修改"
+        SIGNED = "signed", "已签发"
+        DISPATCHED = "dispatched", "已印发"
+        FILED = "filed", "已归档"
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.PROTECT, related_name="minutes", verbose_name="会议"
+    )
+    body = models.TextField("纪要正文", help_text="每段一行；各议题一段，按议程顺序。")
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="起草人"
+    )
+    drafted_at = models.DateTimeField("起草时间", default=timezone.now)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="签发人",
+    )
+    signed_at = models.DateTimeField("签发时间", null=True, blank=True)
+    issue_year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    issue_number = models.PositiveIntegerField("期号", null=True, blank=True)
+    issue_text = models.CharField(
+        "期号文字", max_length=40, blank=True, help_text="如“2026年第12期”。"
+    )
+    dispatched_at = models.DateTimeField("印发时间", null=True, blank=True)
+    filed_on = models.DateField("归档日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "会议纪要"
+        verbose_name_plural = "会议纪要"
+        ordering = ["-drafted_at", "-id"]
+
+    def __str__(self):
+        return f"{self.meeting.meeting_type.minutes_title} {self.issue_text or '（未编号）'}"
+
+
+class DecidedItem(models.Model):
+    """议定事项: one decision of the meeting, with the unit responsible, the co-units, the leader
+    and the deadline — each becomes a supervision item (督办事项) linked back here."""
+
+    minutes = models.ForeignKey(
+        Minutes, on_delete=models.CASCADE, related_name="decided_items", verbose_name="会议纪要"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_items",
+        verbose_name="所属议题",
+    )
+    position = models.PositiveSmallIntegerField("序号")
+    content = models.TextField("议定事项")
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="责任单位"
+    )
+    co_units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name="协办单位")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="责任领导",
+    )
+    deadline = models.DateField("完成时限")
+
+    class Meta:
+        verbose_name = "议定事项"
+        verbose_name_plural = "议定事项"
+        ordering = ["minutes", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "position"], name="decided_item_position")
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.content[:30]}"

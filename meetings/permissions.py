@@ -63,3 +63,18 @@ def can_withdraw(user, topic):
 def can_schedule(user, topic=None):
     """安排会议 (and putting topics on its agenda) is the secretaries' work."""
     return is_secretary(user)
+
+
+def can_draft_minutes(user, minutes=None):
+    """会议纪要 are drafted (and revised, sent for review, dispatched, filed) by secretaries."""
+    return is_secretary(user)
+
+
+def can_sign_minutes(user, minutes):
+    """签发: the leader who presided over the meeting."""
+    return minutes.meeting.presider_id == user.pk
+
+
+def can_return_minutes(user, minutes):
+    """退回修改: the presiding leader."""
+    return can_sign_minutes(user, minutes)

@@ -1,0 +1,236 @@
+"""会议纪要 (DOMAIN.md §5): drafted from the agenda, with its decided items; reviewed and signed
+off by the presiding leader, who gives it the next issue number of its series (市政府常务会议纪要
+2026年第12期) in the same transaction; then 印发 to the units concerned and filed.
+
+    draft 起草中 ──submit──▶ in_review 审核中 ──sign_off (issue number)──▶ signed 已签发
+      ▲                        │return_minutes                         │dispatch
+    returned 退回修改 ◀─────────┘                              dispatched 已印发 ──file──▶ filed
+
+Decided items (议定事项) are edited while the minutes are a draft; once signed they are what the
+supervision ledger takes in (`decided_items_to_supervise`), each once."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from office import numbering, trail
+from office.notifications import notify
+from office.workflow import Transition, Workflow
+
+from . import permissions as can
+from .models import DecidedItem, Meeting, Minutes
+from .workflow import _required, _unit_people
+
+M = Minutes.State
+EDITABLE = (M.DRAFT, M.RETURNED)
+ISSUE_PATTERN = "{year}年第{number}期"
+
+MINUTES = Workflow(
+    Minutes,
+    [
+        Transition("submit", "送审", EDITABLE, M.IN_REVIEW, can.can_draft_minutes),
+        Transition(
+            "return_minutes", "退回修改", (M.IN_REVIEW,), M.RETURNED, can.can_return_minutes
+        ),
+        Transition("sign_off", "签发", (M.IN_REVIEW,), M.SIGNED, can.can_sign_minutes),
+        Transition("dispatch", "印发", (M.SIGNED,), M.DISPATCHED, can.can_draft_minutes),
+        Transition("file", "归档", (M.DISPATCHED,), M.FILED, can.can_draft_minutes),
+    ],
+)
+
+
+def opening_text(meeting):
+    """The draft's first lines, from the meeting and its agenda (each topic one paragraph)."""
+    start = timezone.localtime(meeting.starts_at)
+    presider = meeting.presider.real_name
+    title = meeting.presider.title or ""
+    lines = [
+        f"{start.year}年{start.month}月{start.day}日，{title}{presider}主持召开{meeting.title}，"
+        "研究了以下事项。现纪要如下："
+    ]
+    for item in meeting.agenda.select_related("topic", "reporting_unit"):
+        unit = item.reporting_unit.name
+        lines.append(f"{_chinese(item.position)}、{item.topic.title}")
+        lines.append(
+            f"会议听取了{unit}关于{item.topic.title.removeprefix('关于')}的汇报。会议原则同意……"
+        )
+    return "\n".join(lines)
+
+
+def _chinese(n):
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def draft(meeting, *, actor, ip=None):
+    """起草纪要 for a meeting that has been held, pre-filled from its agenda."""
+    if not can.can_draft_minutes(actor):
+        raise ValidationError("只有秘书可以起草会议纪要。")
+    if meeting.state != Meeting.State.HELD:
+        raise ValidationError("会议召开后才能起草纪要。")
+    if Minutes.objects.filter(meeting=meeting).exists():
+        raise ValidationError("该会议已有纪要。")
+    with transaction.atomic():
+        minutes = Minutes.objects.create(
+            meeting=meeting, body=opening_text(meeting), drafted_by=actor
+        )
+        trail.record(
+            action="draft_minutes",
+            action_label="起草纪要",
+            actor=actor,
+            obj=minutes,
+            to_state=M.DRAFT.label,
+            ip=ip,
+        )
+    return minutes
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decided item as the secretary writes it."""
+
+    content: str
+    lead_unit: object
+    leader: object
+    deadline: object
+    co_units: tuple = ()
+    agenda_item: object = None
+
+
+def revise(minutes, *, actor, body, decisions, ip=None):
+    """修改 the text and the decided items (replaced as a whole, numbered 1, 2, 3 … in order); only
+    while a draft or returned. Saving the same twice leaves one set."""
+    if not can.can_draft_minutes(actor, minutes):
+        raise ValidationError("只有秘书可以修改会议纪要。")
+    if minutes.state not in EDITABLE:
+        raise ValidationError("只有起草中或退回修改的纪要可以修改。")
+    body = _required(body, "请填写纪要正文。")
+    for number, d in enumerate(decisions, 1):
+        if not (d.content or "").strip():
+            raise ValidationError(f"第{number}项议定事项没有内容。")
+        if d.deadline is None or d.lead_unit is None or d.leader is None:
+            raise ValidationError(f"第{number}项议定事项须有责任单位、责任领导和完成时限。")
+    with transaction.atomic():
+        locked = Minutes.objects.select_for_update().get(pk=minutes.pk)
+        if locked.state not in EDITABLE:
+            raise ValidationError("该纪要已被他人处理，请刷新页面后查看。")
+        Minutes.objects.filter(pk=locked.pk).update(body=body)
+        locked.decided_items.all().delete()
+        for number, d in enumerate(decisions, 1):
+            item = DecidedItem.objects.create(
+                minutes=locked,
+                agenda_item=d.agenda_item,
+                position=number,
+                content=d.content.strip(),
+                lead_unit=d.lead_unit,
+                leader=d.leader,
+                deadline=d.deadline,
+            )
+            item.co_units.set(d.co_units)
+        trail.record(
+            action="revise_minutes",
+            action_label="修改纪要",
+            actor=actor,
+            obj=locked,
+            opinion=f"议定事项 {len(decisions)} 项",
+            ip=ip,
+        )
+    minutes.refresh_from_db()
+    return minutes
+
+
+def submit(minutes, *, actor, ip=None):
+    with transaction.atomic():
+        MINUTES.perform(minutes, "submit", actor=actor, ip=ip)
+        presider = minutes.meeting.presider
+        notify([presider], title=f"请审签纪要：{minutes.meeting.title}", url="", obj=minutes)
+    return minutes
+
+
+def return_minutes(minutes, *, actor, opinion, ip=None):
+    opinion = _required(opinion, "退回修改须填写意见。")
+    with transaction.atomic():
+        MINUTES.perform(minutes, "return_minutes", actor=actor, opinion=opinion, ip=ip)
+        notify(
+            [minutes.drafted_by],
+            title=f"纪要被退回修改：{minutes.meeting.title}",
+            body=opinion,
+            url="",
+            obj=minutes,
+        )
+    return minutes
+
+
+def sign_off(minutes, *, actor, ip=None):
+    """签发 by the presiding leader: the series' next issue number, in this transaction."""
+    series = minutes.meeting.meeting_type
+    with transaction.atomic():
+        year = timezone.localdate().year
+        serial = numbering.allocate(
+            series.minutes_title, year=year, obj=minutes, actor=actor, pattern=ISSUE_PATTERN
+        )
+        MINUTES.perform(
+            minutes,
+            "sign_off",
+            actor=actor,
+            opinion=f"{series.minutes_title} {serial.text}",
+            ip=ip,
+            updates={
+                "signed_by": actor,
+                "signed_at": timezone.now(),
+                "issue_year": year,
+                "issue_number": serial.number,
+                "issue_text": serial.text,
+            },
+        )
+        notify(
+            [minutes.drafted_by],
+            title=f"纪要已签发：{series.minutes_title} {serial.text}",
+            url="",
+            obj=minutes,
+        )
+    return minutes
+
+
+def dispatch(minutes, *, actor, ip=None):
+    """印发 to the units with decided items (lead and co-units): their people are told."""
+    with transaction.atomic():
+        MINUTES.perform(
+            minutes, "dispatch", actor=actor, ip=ip, updates={"dispatched_at": timezone.now()}
+        )
+        units = set()
+        for item in minutes.decided_items.prefetch_related("co_units"):
+            units.add(item.lead_unit_id)
+            units.update(u.pk for u in item.co_units.all())
+        title = f"{minutes.meeting.meeting_type.minutes_title} {minutes.issue_text}"
+        for unit_id in sorted(units):
+            notify(_unit_people(unit_id), title=f"会议纪要印发：{title}", url="", obj=minutes)
+    return minutes
+
+
+def file(minutes, *, actor, ip=None):
+    return MINUTES.perform(
+        minutes, "file", actor=actor, ip=ip, updates={"filed_on": timezone.localdate()}
+    )
+
+
+def decided_items_to_supervise(*, since=None):
+    """议定事项 of signed minutes, oldest first — the entry point the supervision ledger takes in
+    (STYLE.md: apps reach each other through selectors); it keeps its own link to each item, so
+    taking the same item again does not duplicate it."""
+    qs = (
+        DecidedItem.objects.filter(minutes__state__in=(M.SIGNED, M.DISPATCHED, M.FILED))
+        .select_related(
+            "minutes__meeting__meeting_type", "lead_unit", "leader", "agenda_item__topic"
+        )
+        .prefetch_related("co_units")
+        .order_by("minutes__signed_at", "position", "id")
+    )
+    if since is not None:
+        qs = qs.filter(minutes__signed_at__gte=since)
+    return qs

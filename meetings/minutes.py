@@ -20,8 +20,8 @@ from office.notifications import notify
 from office.workflow import Transition, Workflow
 
 from . import permissions as can
-from .models import DecidedItem, Meeting, Minutes
-from .workflow import _required, _unit_people
+from .models import DecidedItem, Meeting, Minutes, Topic
+from .workflow import TOPIC, _required, _unit_people
 
 M = Minutes.State
 EDITABLE = (M.DRAFT, M.RETURNED)
@@ -194,6 +194,10 @@ def sign_off(minutes, *, actor, ip=None):
             url="",
             obj=minutes,
         )
+        # The topics the meeting dealt with are 已审议 now (a deferred one stays 缓议).
+        for item in minutes.meeting.agenda.select_related("topic"):
+            if item.topic.state == Topic.State.SCHEDULED:
+                TOPIC.perform(item.topic, "decide", actor=actor, opinion=serial.text, ip=ip)
     return minutes
 
 

@@ -78,3 +78,8 @@ def can_sign_minutes(user, minutes):
 def can_return_minutes(user, minutes):
     """退回修改: the presiding leader."""
     return can_sign_minutes(user, minutes)
+
+
+def can_decide(user, topic):
+    """已审议 is recorded when the presiding leader signs the minutes."""
+    return has_role(user, Role.LEADER)

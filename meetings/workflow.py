@@ -6,6 +6,8 @@
     returned 退回修改 ◀──return_illegal── legal_review 合法性审查中 ──admit──▶ admitted 已入议题库
 
     admitted ──schedule (meetings.scheduling.meeting_schedule)──▶ scheduled 已安排上会
+    scheduled ──decide (when the minutes are signed)──▶ decided 已审议
+    scheduled ──defer (the meeting put it off)──▶ deferred 缓议 ──readmit──▶ admitted
 
 `withdraw` (已撤回) from any state before the topic is on a meeting. 「不成熟不上会」: only an
 admitted topic can be put on an agenda; `missing_for_agenda` says what a topic still lacks. The
@@ -55,6 +57,9 @@ TOPIC = Workflow(
         Transition("resubmit", "修改后重新提交", (S.RETURNED,), S.SUBMITTED, can.can_resubmit),
         Transition("schedule", "安排上会", (S.ADMITTED,), S.SCHEDULED, can.can_schedule),
         Transition("unschedule", "撤出议程", (S.SCHEDULED,), S.ADMITTED, can.can_schedule),
+        Transition("defer", "缓议", (S.SCHEDULED,), S.DEFERRED, can.can_schedule),
+        Transition("readmit", "重新入库", (S.DEFERRED,), S.ADMITTED, can.can_schedule),
+        Transition("decide", "已审议", (S.SCHEDULED,), S.DECIDED, can.can_decide),
         Transition("withdraw", "撤回", BEFORE_A_MEETING, S.WITHDRAWN, can.can_withdraw),
     ],
 )
@@ -281,3 +286,15 @@ def cancel(meeting, *, actor, reason, ip=None):
         people = [a.person for a in meeting.attendances.select_related("person")]
         notify(people, title=f"会议取消：{meeting.title}", body=reason, url="", obj=meeting)
     return meeting
+
+
+def defer(topic, *, actor, reason, ip=None):
+    """缓议: the meeting put the topic off; it leaves the minutes' decided topics and may later be
+    readmitted to the pool."""
+    reason = _required(reason, "请填写缓议原因。")
+    return TOPIC.perform(topic, "defer", actor=actor, opinion=reason, ip=ip)
+
+
+def readmit(topic, *, actor, ip=None):
+    """重新入库: a deferred topic waits in the pool again."""
+    return TOPIC.perform(topic, "readmit", actor=actor, ip=ip)

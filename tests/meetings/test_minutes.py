@@ -189,3 +189,33 @@ def test_decided_items_of_signed_minutes_are_offered_to_supervision(build, perso
     offered = list(mins.decided_items_to_supervise())
     assert [(i.minutes_id, i.position) for i in offered] == [(signed.pk, 1), (signed.pk, 2)]
     assert fresh(draft_only).meeting.state == Meeting.State.HELD
+
+
+def test_signing_the_minutes_marks_the_topics_decided_except_a_deferred_one(build, personas):
+    from meetings.models import Topic
+
+    starts = timezone.now() - datetime.timedelta(hours=3)
+    decided, put_off = build.admitted(), build.admitted()
+    meeting = meeting_schedule(
+        MeetingPlan(
+            meeting_type=build.executive,
+            title="市政府第12次常务会议",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            room=Room.objects.create(name="第一会议室"),
+            presider=personas["leader"],
+            topics=(decided, put_off),
+        ),
+        actor=personas["secretary"],
+    )
+    flow.hold(meeting, actor=personas["secretary"])
+    with pytest.raises(ValidationError, match="请填写缓议原因"):
+        flow.defer(fresh(put_off), actor=personas["secretary"], reason="")
+    flow.defer(fresh(put_off), actor=personas["secretary"], reason="待补充调研后再议。")
+    minutes = mins.draft(fresh(meeting), actor=personas["secretary"])
+    mins.submit(minutes, actor=personas["secretary"])
+    mins.sign_off(minutes, actor=personas["leader"])
+    assert fresh(decided).state == Topic.State.DECIDED
+    assert fresh(put_off).state == Topic.State.DEFERRED
+    flow.readmit(fresh(put_off), actor=personas["secretary"])
+    assert fresh(put_off).state == Topic.State.ADMITTED

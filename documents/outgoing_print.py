@@ -15,7 +15,6 @@ A draft print (final=False) carries no 发文字号, no seal and a watermark (�
 Only a final print of a document entered in the seal ledger (用印) carries the seal image."""
 
 import logging
-import re
 import zipfile
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils import timezone
 
 from office.models import Clearance, Urgency
+from office.official_text import chinese_date, paragraphs
 from office.pdf import authority_mark_size, render_pdf
 
 from .models import Direction, DocType, OutgoingDocument
@@ -41,14 +41,6 @@ TRAILING_PUNCTUATION = "。．.，,；;：:、！!？?"
 
 S = OutgoingDocument.State
 
-_CHINESE_NUMERAL = "[一二三四五六七八九十百零〇]+"
-LEVELS = (
-    (1, re.compile(rf"^{_CHINESE_NUMERAL}、")),
-    (2, re.compile(rf"^[（(]{_CHINESE_NUMERAL}[）)]")),
-    (3, re.compile(r"^\d+[.．](?!\d)")),
-    (4, re.compile(r"^[（(]\d+[）)]")),
-)
-
 # Watermarks of a print before sign-off (a draft must never pass for the issued document).
 WATERMARKS = {
     S.DRAFT: "征求意见稿",
@@ -59,45 +51,6 @@ WATERMARKS = {
 }
 # A non-final print of a document already signed off (a proof before printing).
 PROOF_WATERMARK = "校对稿"
-
-
-def heading_level(line):
-    """The structure level of a paragraph by its numbering: 1–4, or 0 for plain text."""
-    for level, pattern in LEVELS:
-        if pattern.match(line):
-            return level
-    return 0
-
-
-def paragraphs(body):
-    """The body's paragraphs (one per non-empty line) for the official template.
-
-    Plain text: {"level": 0, "text"}. A level-1 heading on its own line: {"level": 1, "text"}
-    (a block in 黑体). A heading run in with its text, or a level 2–4 heading: {"level", "heading",
-    "text"} — the heading up to and including its first 「。」 (the whole line without one) in
-    the level's font (span.heading-N), then the text in 仿宋."""
-    result = []
-    for raw in (body or "").splitlines():
-        line = raw.strip().strip("\u3000").strip()
-        if not line:
-            continue
-        level = heading_level(line)
-        if level == 0:
-            result.append({"level": 0, "text": line})
-            continue
-        heading, stop, rest = line.partition("。")
-        if level == 1 and not rest:
-            result.append({"level": 1, "text": line})
-        else:
-            result.append({"level": level, "heading": heading + stop, "text": rest})
-    return result
-
-
-def chinese_date(value):
-    """2026年11月23日: Arabic numerals, the year in full, no leading zeros (GB/T 9704 7.3.5)."""
-    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
-        value = timezone.localtime(value).date()
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _names(units):

@@ -15,7 +15,7 @@ from office.roles import Role
 
 from . import permissions as can
 from .models import Assignment, Attachment, HandlingPolicy, IncomingDocument, Sender
-from .uploads import check_upload
+from .uploads import StoredFiles, check_upload, save_file
 from .workflow import _tell, unit_people
 
 REGISTRATION_REGISTER = "收文"
@@ -99,7 +99,7 @@ def incoming_register(data: Registration, *, actor, files=(), confirmed_duplicat
             raise PossibleDuplicate(duplicates)
     policy = HandlingPolicy.current()
     checked = [(upload, check_upload(upload, max_mb=policy.max_attachment_mb)) for upload in files]
-    with _StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic():
         sender = sender_for(data.sender_name, data.sender_level)
         document = IncomingDocument.objects.create(
             year=data.received_on.year,
@@ -198,30 +198,6 @@ def incoming_update_registration(document, data: Registration, *, actor, ip=None
     return current
 
 
-class _StoredFiles:
-    """Files written during a transaction, deleted again if the transaction does not commit:
-    a failed registration leaves nothing behind, on disk or in the database."""
-
-    def __init__(self):
-        self.names, self.storage = [], None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and self.storage is not None:
-            for name in self.names:
-                self.storage.delete(name)
-        return False
-
-
-def _save_file(stored, field_file, name, content):
-    """Write an upload into a FileField and remember it, so a failed transaction removes it."""
-    field_file.save(name, content, save=False)
-    stored.storage = field_file.storage
-    stored.names.append(field_file.name)
-
-
 def _store(document, checked, *, actor, purpose, stored, assignment=None):
     rows = []
     for upload, info in checked:
@@ -235,7 +211,7 @@ def _store(document, checked, *, actor, purpose, stored, assignment=None):
             sha256=info.sha256,
             uploaded_by=actor,
         )
-        _save_file(stored, attachment.file, attachment.name, upload)
+        save_file(stored, attachment.file, attachment.name, upload)
         attachment.save()
         rows.append(attachment)
     return rows
@@ -257,7 +233,7 @@ def add_attachments(document, files, *, actor, assignment=None, ip=None):
         raise ValidationError("请选择要上传的文件。")
     policy = HandlingPolicy.current()
     checked = [(upload, check_upload(upload, max_mb=policy.max_attachment_mb)) for upload in files]
-    with _StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic():
         rows = _store(
             document, checked, actor=actor, purpose=purpose, assignment=assignment, stored=stored
         )
@@ -599,7 +575,7 @@ def outgoing_add_attachment(document, *, actor, title, body="", upload=None, ip=
     info = (
         check_upload(upload, max_mb=HandlingPolicy.current().max_attachment_mb) if upload else None
     )
-    with _StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic():
         last = document.attachments.select_for_update().order_by("-number").first()
         attachment = OutgoingAttachment(
             document=document,
@@ -612,7 +588,7 @@ def outgoing_add_attachment(document, *, actor, title, body="", upload=None, ip=
             attachment.name = (upload.name or "附件")[:200]
             attachment.media_type, attachment.size = info.media_type, info.size
             attachment.sha256 = info.sha256
-            _save_file(stored, attachment.file, attachment.name, upload)
+            save_file(stored, attachment.file, attachment.name, upload)
         attachment.save()
         trail.record(
             action="attach",
@@ -671,13 +647,13 @@ def seal_save(*, actor, unit, name, image=None, is_active=True, seal=None, ip=No
             raise ValidationError("印模图片须为 PNG 格式（透明背景）。")
         if image.size > SEAL_IMAGE_MAX_BYTES:
             raise ValidationError("印模图片不能超过 2 MB。")
-    with _StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic():
         creating = seal is None
         seal = seal or Seal(unit=unit)
         seal.unit, seal.name, seal.is_active = unit, name.strip(), is_active
         old_file = seal.image.name if seal.image else ""
         if image is not None:
-            _save_file(stored, seal.image, f"{uuid.uuid4().hex}.png", image)
+            save_file(stored, seal.image, f"{uuid.uuid4().hex}.png", image)
         seal.save()
         trail.record(
             action="seal_create" if creating else "seal_update",

@@ -77,3 +77,27 @@ def check_upload(upload, *, max_mb):
         digest.update(chunk)
     upload.seek(0)
     return CheckedUpload(media_type=media_type, size=upload.size, sha256=digest.hexdigest())
+
+
+class StoredFiles:
+    """Files written during a transaction, deleted again if the transaction does not commit:
+    a failed registration leaves nothing behind, on disk or in the database."""
+
+    def __init__(self):
+        self.names, self.storage = [], None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and self.storage is not None:
+            for name in self.names:
+                self.storage.delete(name)
+        return False
+
+
+def save_file(stored, field_file, name, content):
+    """Write an upload into a FileField and remember it, so a failed transaction removes it."""
+    field_file.save(name, content, save=False)
+    stored.storage = field_file.storage
+    stored.names.append(field_file.name)

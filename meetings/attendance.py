@@ -14,7 +14,7 @@ from office.notifications import notify
 
 from . import permissions as can
 from .models import Attendance, Meeting
-from .workflow import _secretaries
+from .workflow import _secretaries, meeting_url
 
 OPEN = (Meeting.State.PLANNED, Meeting.State.NOTIFIED)
 SIGN_IN_OPENS = datetime.timedelta(hours=1)
@@ -61,8 +61,20 @@ def answer(attendance, *, actor, attends, reason="", substitute=None, ip=None):
             Attendance.objects.get_or_create(
                 meeting=meeting, person=substitute, defaults={"role": attendance.role}
             )
-            notify([substitute], title=f"代会通知：{meeting.title}", body=note, url="", obj=meeting)
-        notify(_secretaries(), title=f"请假：{meeting.title}", body=note, url="", obj=meeting)
+            notify(
+                [substitute],
+                title=f"代会通知：{meeting.title}",
+                body=note,
+                url=meeting_url(meeting),
+                obj=meeting,
+            )
+        notify(
+            _secretaries(),
+            title=f"请假：{meeting.title}",
+            body=note,
+            url=meeting_url(meeting),
+            obj=meeting,
+        )
     return attendance
 
 

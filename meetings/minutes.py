@@ -21,7 +21,7 @@ from office.workflow import Transition, Workflow
 
 from . import permissions as can
 from .models import DecidedItem, Meeting, Minutes, Topic
-from .workflow import TOPIC, _required, _unit_people
+from .workflow import TOPIC, _required, _unit_people, minutes_url
 
 M = Minutes.State
 EDITABLE = (M.DRAFT, M.RETURNED)
@@ -148,7 +148,12 @@ def submit(minutes, *, actor, ip=None):
     with transaction.atomic():
         MINUTES.perform(minutes, "submit", actor=actor, ip=ip)
         presider = minutes.meeting.presider
-        notify([presider], title=f"请审签纪要：{minutes.meeting.title}", url="", obj=minutes)
+        notify(
+            [presider],
+            title=f"请审签纪要：{minutes.meeting.title}",
+            url=minutes_url(minutes),
+            obj=minutes,
+        )
     return minutes
 
 
@@ -160,7 +165,7 @@ def return_minutes(minutes, *, actor, opinion, ip=None):
             [minutes.drafted_by],
             title=f"纪要被退回修改：{minutes.meeting.title}",
             body=opinion,
-            url="",
+            url=minutes_url(minutes),
             obj=minutes,
         )
     return minutes
@@ -191,7 +196,7 @@ def sign_off(minutes, *, actor, ip=None):
         notify(
             [minutes.drafted_by],
             title=f"纪要已签发：{series.minutes_title} {serial.text}",
-            url="",
+            url=minutes_url(minutes),
             obj=minutes,
         )
         # The topics the meeting dealt with are 已审议 now (a deferred one stays 缓议).
@@ -213,7 +218,12 @@ def dispatch(minutes, *, actor, ip=None):
             units.update(u.pk for u in item.co_units.all())
         title = f"{minutes.meeting.meeting_type.minutes_title} {minutes.issue_text}"
         for unit_id in sorted(units):
-            notify(_unit_people(unit_id), title=f"会议纪要印发：{title}", url="", obj=minutes)
+            notify(
+                _unit_people(unit_id),
+                title=f"会议纪要印发：{title}",
+                url=minutes_url(minutes),
+                obj=minutes,
+            )
     return minutes
 
 

@@ -18,7 +18,7 @@ from office.roles import Role
 
 from . import permissions as can
 from .models import AgendaItem, Attendance, Meeting, Room
-from .workflow import TOPIC, missing_for_agenda
+from .workflow import TOPIC, meeting_url, missing_for_agenda
 
 OVERLAP_CONSTRAINT = "meeting_room_no_overlap"
 
@@ -128,7 +128,7 @@ def meeting_schedule(plan: MeetingPlan, *, actor, ip=None):
                 invited,
                 title=f"会议通知：{meeting.title}",
                 body=f"{_when(meeting)}在{plan.room.name}召开，请回复参加或请假。",
-                url="",
+                url=meeting_url(meeting),
                 obj=meeting,
             )
     except IntegrityError as exc:

@@ -10,9 +10,12 @@ documents: a list, a count and a URL all start here; what a user may not see is 
 
 from django.db.models import Q
 
-from office.permissions import Visibility, get_visible_or_404, visible
+from office.permissions import Visibility, get_visible_or_404, scope_for, visible
+from office.roles import Role
 
 from .models import LegalAdviser, Meeting, Minutes, Topic
+
+S = Topic.State
 
 TOPIC_VISIBILITY = Visibility(
     clearance_field=None, unit_fields=("submitting_unit", "opinions__unit"), office_wide=True
@@ -75,11 +78,48 @@ def meeting_get_or_404(user, pk, queryset=None):
     return get_visible_or_404(qs, user, MEETING_VISIBILITY, pk=pk)
 
 
+ISSUED = (Minutes.State.SIGNED, Minutes.State.DISPATCHED, Minutes.State.FILED)
+
+
 def minutes_visible_to(user, queryset=None):
+    """Office staff see minutes from the first draft; the units and people they concern see them
+    once signed (a draft is not yet what the meeting decided)."""
     qs = Minutes.objects.all() if queryset is None else queryset
-    return visible(qs, user, MINUTES_VISIBILITY)
+    seen = visible(qs, user, MINUTES_VISIBILITY)
+    if not scope_for(user).office_wide:
+        seen = seen.filter(state__in=ISSUED)
+    return seen
 
 
 def minutes_get_or_404(user, pk, queryset=None):
-    qs = Minutes.objects.all() if queryset is None else queryset
-    return get_visible_or_404(qs, user, MINUTES_VISIBILITY, pk=pk)
+    from django.http import Http404
+
+    try:
+        return minutes_visible_to(user, queryset).get(pk=pk)
+    except Minutes.DoesNotExist:
+        raise Http404("没有找到该会议纪要，或您无权查看。") from None
+
+
+def topic_todo(user):
+    """待办: secretaries — topics to coordinate and coordinations whose answers are all in; a
+    unit — opinions it owes and its returned topics; legal advisers — topics in legal review."""
+    scope = scope_for(user)
+    wanted = Q(pk__in=[])
+    if scope.has(Role.SECRETARY):
+        answered = Q(state=S.COORDINATING) & ~Q(
+            pk__in=Topic.objects.filter(opinions__given_at__isnull=True).values("pk")
+        )
+        wanted |= Q(state=S.SUBMITTED) | answered
+    if scope.roles & {Role.UNIT_HANDLER, Role.UNIT_HEAD}:
+        owed = Topic.objects.filter(
+            opinions__unit_id__in=scope.unit_ids, opinions__given_at__isnull=True
+        )
+        wanted |= Q(state=S.COORDINATING, pk__in=owed.values("pk"))
+        wanted |= Q(state=S.RETURNED, submitting_unit_id__in=scope.unit_ids)
+    if LegalAdviser.objects.filter(user=user, is_active=True).exists():
+        wanted |= Q(state=S.LEGAL_REVIEW)
+    return topics_visible_to(user).filter(wanted)
+
+
+def topics_submitted_by(user):
+    return topics_visible_to(user).filter(submitted_by=user)

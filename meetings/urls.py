@@ -1,3 +1,9 @@
+from .views import meetings, minutes, topics
+
 app_name = "meetings"
 
-urlpatterns = []
+urlpatterns = [
+    *topics.urlpatterns,
+    *meetings.urlpatterns,
+    *minutes.urlpatterns,
+]

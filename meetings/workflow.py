@@ -14,7 +14,7 @@ admitted topic can be put on an agenda; `missing_for_agenda` says what a topic s
 steps after the pool (scheduled, decided, deferred) come with the meetings.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -65,11 +65,31 @@ TOPIC = Workflow(
 )
 
 
-def topic_url(topic):
+def _url(name, obj):
     try:
-        return reverse("meetings:topic-detail", args=[topic.pk])
-    except NoReverseMatch:  # the pages come with the rest of 办会
+        return reverse(f"meetings:{name}", args=[obj.pk])
+    except NoReverseMatch:
         return ""
+
+
+def topic_url(topic):
+    return _url("topic-detail", topic)
+
+
+def meeting_url(meeting):
+    return _url("meeting-detail", meeting)
+
+
+def minutes_url(minutes):
+    return _url("minutes-detail", minutes)
+
+
+def _may(step, obj, actor, machine=None):
+    """The step's permission, asked before its input is checked: someone who may not take the
+    step is told so, not what the input lacks."""
+    transition = (machine or TOPIC).transitions[step]
+    if not transition.permission(actor, obj):
+        raise PermissionDenied(f"您无权执行“{transition.label}”。")
 
 
 def _tell(users, topic, title, body=""):
@@ -104,6 +124,7 @@ def _stale(topic, locked):
 
 def coordinate(topic, *, actor, units, ip=None):
     """会前协调: ask each concerned unit for its opinion (at least one unit)."""
+    _may("coordinate", topic, actor)
     units = list(units)
     if not units:
         raise ValidationError("请选择需要征求意见的单位。")
@@ -163,6 +184,7 @@ def _answered(actor, topic):
 def finish_coordination(topic, *, actor, disagreements="", ip=None):
     """协调完毕: every unit has answered; disagreements are recorded as they stand, and the topic
     goes to the legal advisers."""
+    _may("finish_coordination", topic, actor)
     pending = list(topic.opinions.filter(given_at__isnull=True).select_related("unit"))
     if pending:
         names = "、".join(o.unit.name for o in pending)
@@ -284,7 +306,13 @@ def cancel(meeting, *, actor, reason, ip=None):
                 item.topic, "unschedule", actor=actor, opinion=f"{meeting.title}已取消", ip=ip
             )
         people = [a.person for a in meeting.attendances.select_related("person")]
-        notify(people, title=f"会议取消：{meeting.title}", body=reason, url="", obj=meeting)
+        notify(
+            people,
+            title=f"会议取消：{meeting.title}",
+            body=reason,
+            url=meeting_url(meeting),
+            obj=meeting,
+        )
     return meeting
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from office.downloads import content_disposition
+from office.official_text import heading_level, paragraphs
 from office.pagination import keyset_page
 from office.trail import client_ip, record_opening
 from office.workflow import InvalidTransition
@@ -26,7 +27,7 @@ from .. import permissions as can
 from .. import selectors, services
 from ..forms import OpinionForm, ReasonForm
 from ..models import OutgoingAttachment, OutgoingDocument
-from ..outgoing_print import docx_text, heading_level, paragraphs, render_outgoing
+from ..outgoing_print import docx_text, render_outgoing
 from ..receipts import is_overdue
 from ..uploads import INLINE_TYPES
 from ..workflow import outgoing as flow

@@ -76,6 +76,11 @@ def test_meetings_for_the_office_and_those_invited_minutes_also_for_units_named(
             )
         ],
     )
+    for concerned in ("handler_b", "head_a"):  # a draft is not yet what the meeting decided
+        with pytest.raises(Http404):
+            selectors.minutes_get_or_404(personas[concerned], minutes.pk)
+    mins.submit(minutes, actor=personas["secretary"])
+    mins.sign_off(minutes, actor=personas["leader"])
     assert selectors.minutes_get_or_404(personas["handler_b"], minutes.pk) == minutes
     assert selectors.minutes_get_or_404(personas["head_a"], minutes.pk) == minutes
     with pytest.raises(Http404):

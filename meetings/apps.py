@@ -18,6 +18,7 @@ class MeetingsConfig(AppConfig):
         registry.register_nav("会议", "meetings:meeting-list", icon="calendar-event")
         registry.register_nav("会议日程", "meetings:meeting-calendar", icon="calendar-week")
         registry.register_nav("会议纪要", "meetings:minutes-list", icon="journal-check")
+        registry.register_nav("办会统计", "meetings:meetings-statistics", icon="bar-chart-line")
         registry.register_nav(
             "办会设置", "meetings:meetings-settings", icon="sliders", roles={Role.SYSADMIN}
         )

@@ -1,4 +1,4 @@
-from .views import meetings, minutes, topics
+from .views import meetings, minutes, stats, topics
 
 app_name = "meetings"
 
@@ -6,4 +6,5 @@ urlpatterns = [
     *topics.urlpatterns,
     *meetings.urlpatterns,
     *minutes.urlpatterns,
+    *stats.urlpatterns,
 ]

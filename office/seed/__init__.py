@@ -23,6 +23,7 @@ SEEDERS = [
     "office.seed.core.seed_core",
     "documents.seed.seed_incoming",
     "documents.seed_outgoing.seed_outgoing",
+    "meetings.seed.seed_meetings",
 ]
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from office.models import Unit
+from office.models import StoredUpload, Unit
 
 
 class MeetingType(models.Model):
@@ -315,7 +315,7 @@ def material_path(instance, filename):
     return f"meetings/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class TopicMaterial(models.Model):
+class TopicMaterial(StoredUpload):
     """议题材料: the files a unit submits with its topic (typed from their content, served only
     through a permission-checked view)."""
 
@@ -323,22 +323,11 @@ class TopicMaterial(models.Model):
         Topic, on_delete=models.CASCADE, related_name="materials", verbose_name="议题"
     )
     file = models.FileField("文件", upload_to=material_path, max_length=200)
-    name = models.CharField("文件名", max_length=200)
-    media_type = models.CharField("文件类型", max_length=100)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
-    )
-    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
 
     class Meta:
         verbose_name = "议题材料"
         verbose_name_plural = "议题材料"
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 class Minutes(models.Model):

@@ -397,6 +397,28 @@ class Reminder(models.Model):
         return f"{self.kind} {self.day}"
 
 
+class StoredUpload(models.Model):
+    """What every uploaded business file keeps besides the file itself (a duty's attachment,
+    material …): the user's file name as data, the type read from the content, the size, the
+    SHA-256, who uploaded it and when. The file field, with its storage path, is the subclass's."""
+
+    name = models.CharField("文件名", max_length=200)
+    media_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
 class PdfJob(models.Model):
     """A PDF rendered in the background: a row with a status that a page polls."""
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from office.models import Clearance, Unit, Urgency
+from office.models import Clearance, StoredUpload, Unit, Urgency
 
 
 class DocType(models.TextChoices):
@@ -509,7 +509,7 @@ def attachment_path(instance, filename):
     return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredUpload):
     """附件: the document's scans and files, or a handling unit's result materials. Its type is
     taken from the content, its SHA-256 kept; it is served only through a permission-checked
     view and never inline as HTML."""
@@ -533,19 +533,8 @@ class Attachment(models.Model):
         "用途", max_length=10, choices=Purpose.choices, default=Purpose.ORIGINAL
     )
     file = models.FileField("文件", upload_to=attachment_path, max_length=200)
-    name = models.CharField("文件名", max_length=200)
-    media_type = models.CharField("文件类型", max_length=100)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
-    )
-    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
 
     class Meta:
         verbose_name = "附件"
         verbose_name_plural = "附件"
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.name

@@ -1,31 +1,24 @@
 """Finding incoming documents: keyword search over the register, the register's (收文登记簿)
 filters, sort orders and lights, and the provider for the shell's global search.
 
-Keyword search (FIELD_NOTES.md, "Chinese search in PostgreSQL"): most Chinese search terms are
-two characters, which a trigram index cannot serve. Migration 0002_incoming_search therefore keeps
-a generated `tsvector` column, `search_vector`, holding the bigrams of the title, sender, sender's
-number and registration number — every overlapping pair of characters, every single character
-and every whole ASCII word or number run — with a GIN index. A search term matches when all of its
-bigrams are in a document's vector (the index answers that); a term longer than two characters is
-then rechecked as a plain case-insensitive substring of one of the four fields, so the result is
-exact: 「督办」 does not match a title with 「督」 and 「办」 apart, nor 「12号」 one with "12" and "2号"
-in different places. Several terms separated by spaces must all match.
-
-The column is not a model field (the ORM never reads or writes it; PostgreSQL computes it on every
-insert and update, bulk_create included) and it exists only on PostgreSQL. On SQLite, the
-embedded default, search is the substring check alone.
+Keyword search is office.bigrams (FIELD_NOTES.md, "Chinese search in PostgreSQL"): migration
+0002_incoming_search keeps a generated `tsvector` column, `search_vector`, holding the bigrams of
+the title, sender, sender's number and registration number (cut by its SQL function
+documents_incoming_bigrams, which cuts exactly as office.bigrams.CREATE_FUNCTION does) with a GIN
+index. A term of one or two characters is answered by the index; a longer one is rechecked as a
+substring of one of the four fields, so 「督办」 does not match a title with 「督」 and 「办」 apart.
+Several terms separated by spaces must all match. On SQLite, the embedded default, search is the
+substring check alone.
 """
 
-import operator
-import string
 from dataclasses import dataclass
-from functools import reduce
 
-from django.db import connections
-from django.db.models import BooleanField, Expression, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from office import bigrams
+from office.bigrams import MAX_QUERY_LENGTH, BigramMatch, term_lexemes, tsquery_text
 from office.calendar import Light, traffic_lights
 from office.models import Clearance, Urgency
 from office.registry import SearchHit
@@ -33,103 +26,22 @@ from office.registry import SearchHit
 from .models import DocType, HandlingPolicy, IncomingDocument
 from .selectors import for_list, incoming_visible_to
 
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "BigramMatch",
+    "incoming_search",
+    "term_lexemes",
+    "tsquery_text",
+]
+
 SEARCH_FIELDS = ("title", "sender_name", "sender_number", "registration_number")
-MAX_QUERY_LENGTH = 100
-MAX_TERMS = 5
-
-# Only ASCII letters are folded to lower case, identically here and in the SQL function
-# documents_incoming_bigrams, so both sides cut the same lexemes whatever the database's locale.
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-
-def search_terms(query):
-    """The words of a query: split on white space, at most MAX_TERMS of them."""
-    return (query or "")[:MAX_QUERY_LENGTH].split()[:MAX_TERMS]
-
-
-def term_lexemes(term):
-    """The lexemes a document must contain to contain `term`: its single character, or every
-    overlapping pair of its characters (the index side cuts each field the same way)."""
-    term = term.translate(_ASCII_LOWER)
-    if len(term) == 1:
-        return [term]
-    return sorted({term[i : i + 2] for i in range(len(term) - 1)})
-
-
-def _quoted(lexeme):
-    """One lexeme in tsquery input syntax: quoted, with quotes doubled and backslashes escaped,
-    so no character of the user's text can act as a tsquery operator."""
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def tsquery_text(terms):
-    """'督办' → "'督办'"; '〔2026〕12' → "'〔2' & '02' & …": all lexemes of all terms, ANDed."""
-    lexemes = sorted({lexeme for term in terms for lexeme in term_lexemes(term)})
-    return " & ".join(_quoted(lexeme) for lexeme in lexemes)
-
-
-class BigramMatch(Expression):
-    """`<table>.search_vector @@ <tsquery>` on the query's own alias of the documents table.
-
-    The tsquery travels as a query parameter (never spliced into the SQL). The table alias is
-    taken when the expression joins a query and follows Django's relabelling, so the search stays
-    right when its queryset is used as a subquery (`pk__in=…`).
-    """
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, tsquery, alias=None):
-        super().__init__()
-        self.tsquery = tsquery
-        self.alias = alias
-
-    def resolve_expression(
-        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
-    ):
-        clone = self.copy()
-        clone.alias = query.get_initial_alias()
-        return clone
-
-    def relabeled_clone(self, change_map):
-        clone = self.copy()
-        clone.alias = change_map.get(self.alias, self.alias)
-        return clone
-
-    def get_group_by_cols(self):
-        return []
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(self.alias)
-        return f"{table}.search_vector @@ %s::tsquery", [self.tsquery]
-
-
-def _contains(term):
-    return reduce(operator.or_, (Q(**{f"{field}__icontains": term}) for field in SEARCH_FIELDS))
 
 
 def incoming_search(queryset, query):
-    """`queryset` narrowed to the documents matching every term of `query` (an empty query
-    narrows nothing).
-
-    On PostgreSQL the bigram index finds the candidates and a substring check (icontains, which
-    escapes % and _) keeps the exact matches of terms longer than two characters. A term of one
-    or two characters is its own lexeme, so the index alone is exact for it; leaving out the
-    redundant check also keeps the planner's estimate right: multiplied by the check's guessed
-    selectivity, a common word such as 「督办」 looked rare, and the planner fetched and sorted
-    all of its thousands of rows instead of reading the newest ones in date order (measured at
-    100,000 documents: 69 ms against about 2 ms).
-    """
-    terms = search_terms(query)
-    if not terms:
-        return queryset
-    if connections[queryset.db].vendor != "postgresql":
-        return queryset.filter(reduce(operator.and_, (_contains(term) for term in terms)))
-    qs = queryset.filter(BigramMatch(tsquery_text(terms)))
-    for term in terms:
-        if len(term) > 2:
-            qs = qs.filter(_contains(term))
-    return qs
+    """`queryset` narrowed to the documents matching every term of `query` in one of
+    SEARCH_FIELDS (an empty query narrows nothing): office.bigrams.search over the register's
+    `search_vector`."""
+    return bigrams.search(queryset, query, SEARCH_FIELDS)
 
 
 def search_provider(user, query, limit=20):

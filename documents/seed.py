@@ -17,7 +17,6 @@ data. Idempotent: documents are keyed by their registration number and a number 
 never made again; trail rows are written only for documents made in this run.
 """
 
-import bisect
 import datetime
 import random
 from dataclasses import dataclass, field
@@ -27,10 +26,10 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from office.calendar import WorkingCalendar
-from office.models import Clearance, SerialCounter, SerialNumber, TrailEvent, Urgency, User
+from office.models import Clearance, SerialCounter, SerialNumber, Urgency, User
 from office.numbering import format_number
 from office.roles import Role
+from office.seed.rows import BATCH, TRAIL_COLUMNS, WorkingDays, insert_rows, raise_counter
 
 from .models import (
     Assignment,
@@ -47,7 +46,6 @@ from .workflow import ARCHIVE_PATTERN, ARCHIVE_REGISTER, ASSIGNMENT, DOCUMENT
 
 SEED = 20260101
 DAILY_DOCUMENTS = 25.5  # 5,600 documents over a year's ~220 working days (DOMAIN.md §3)
-BATCH = 1000
 
 S = IncomingDocument.State
 A = Assignment.State
@@ -698,23 +696,6 @@ def _on_day(rng, at, day, lo=5, hi=60):
 def _lag(rng, weights):
     """A number of working days drawn from weights for 0, 1, 2, …."""
     return rng.choices(range(len(weights)), weights)[0]
-
-
-class WorkingDays:
-    """The working days around the seeded year, from one calendar query: the same answers as
-    office.calendar.add_working_days, fast enough for thousands of deadlines."""
-
-    def __init__(self, start, end):
-        calendar = WorkingCalendar(start, end)
-        span = (end - start).days + 1
-        self.days = [
-            day
-            for day in (start + datetime.timedelta(days=i) for i in range(span))
-            if calendar.is_working_day(day)
-        ]
-
-    def index_on_or_before(self, day):
-        return bisect.bisect_right(self.days, day) - 1
 
 
 # --- the plan of one document ------------------------------------------------------------------
@@ -1479,12 +1460,6 @@ def _taken_archive_numbers(year):
     return max(counter.last_number if counter else 0, issued["n"] or 0)
 
 
-def raise_counter(key, year, number):
-    counter, _ = SerialCounter.objects.get_or_create(key=key, year=year)
-    if counter.last_number < number:
-        SerialCounter.objects.filter(pk=counter.pk).update(last_number=number)
-
-
 def seed_incoming(demo):
     """A year of 收文 up to today. Returns {"senders": {key: Sender}, "incoming":
     {registration number: document id}} for the seeders after it."""
@@ -1543,44 +1518,6 @@ def seed_incoming(demo):
             .values_list("registration_number", "pk")
         ),
     }
-
-
-# The trail's columns in the order _write builds its rows (TrailEvent's fields, less id and ip).
-TRAIL_COLUMNS = (
-    "at",
-    "actor",
-    "actor_name",
-    "action",
-    "action_label",
-    "outcome",
-    "content_type",
-    "object_id",
-    "object_repr",
-    "classification",
-    "from_state",
-    "to_state",
-    "opinion",
-)
-
-
-def insert_rows(columns, rows):
-    """Append trail rows with plain multi-row INSERTs. A year's trail is ~70,000 rows, and the
-    ORM's per-field preparation of bulk_create would be most of the seeder's time; the rows are
-    built from values that need no preparation beyond the datetime's. Only INSERT: the trail is
-    append-only (office.models.TrailEvent)."""
-    meta = TrailEvent._meta
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(meta.get_field(name).column) for name in columns)
-    size = min(BATCH, (connection.features.max_query_params or 65535) // len(columns))
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            values = ", ".join([row] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {values}",  # noqa: S608
-                [value for values in chunk for value in values],
-            )
 
 
 def _write(records, year):

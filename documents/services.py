@@ -12,10 +12,10 @@ from django.db import transaction
 from office import numbering, trail
 from office.models import Clearance
 from office.roles import Role
+from office.uploads import StoredFiles, check_upload, save_file
 
 from . import permissions as can
 from .models import Assignment, Attachment, HandlingPolicy, IncomingDocument, Sender
-from .uploads import StoredFiles, check_upload, save_file
 from .workflow import _tell, unit_people
 
 REGISTRATION_REGISTER = "收文"

@@ -65,7 +65,7 @@ def topic_add_materials(topic, files, *, actor, ip=None):
     or waiting for 会前协调: submitted or returned for changes."""
     from django.core.exceptions import PermissionDenied
 
-    from documents.uploads import StoredFiles, check_upload, save_file
+    from office.uploads import StoredFiles, check_upload, save_file
 
     from .models import Topic, TopicMaterial
 

@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from office.models import SerialNumber
 from office.numbering import DEFAULT_PATTERN, format_number
+from office.seed.rows import WorkingDays, raise_counter
 
 from ..models import NumberFamily, OutgoingDocument
-from ..seed import WorkingDays, raise_counter
 from .configuration import ISSUERS, RULES, seed_configuration
 from .planner import YEAR_DOCUMENTS, plan_year
 from .seed_teller import Teller

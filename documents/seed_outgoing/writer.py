@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from office.models import SerialNumber, User
+from office.seed.rows import BATCH, TRAIL_COLUMNS, insert_rows
 
 from ..models import (
     CoSignature,
@@ -14,7 +15,6 @@ from ..models import (
     ReviewRecord,
     SealLedgerEntry,
 )
-from ..seed import BATCH, TRAIL_COLUMNS, insert_rows
 from ..workflow.outgoing import OUTGOING
 
 S = OutgoingDocument.State

@@ -19,12 +19,12 @@ from office.calendar import Light, traffic_light, traffic_lights
 from office.pagination import keyset_page
 from office.permissions import can_configure
 from office.trail import client_ip, record_opening
+from office.uploads import INLINE_TYPES
 from office.workflow import InvalidTransition
 
 from .. import forms, selectors, services, workflow
 from .. import permissions as can
 from ..models import Assignment, Attachment, HandlingPolicy, IncomingDocument, Sender
-from ..uploads import INLINE_TYPES
 
 LIST_PAGE_SIZE = 30
 

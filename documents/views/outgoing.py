@@ -20,6 +20,7 @@ from office.downloads import content_disposition
 from office.official_text import heading_level, paragraphs
 from office.pagination import keyset_page
 from office.trail import client_ip, record_opening
+from office.uploads import INLINE_TYPES
 from office.workflow import InvalidTransition
 
 from .. import forms_outgoing as forms
@@ -29,7 +30,6 @@ from ..forms import OpinionForm, ReasonForm
 from ..models import OutgoingAttachment, OutgoingDocument
 from ..outgoing_print import docx_text, render_outgoing
 from ..receipts import is_overdue
-from ..uploads import INLINE_TYPES
 from ..workflow import outgoing as flow
 
 S = OutgoingDocument.State

@@ -27,8 +27,8 @@ title off the agendas; trail rows are written only for what this run made.
 
 from django.utils import timezone
 
-from documents.seed import raise_counter
 from office.models import SerialNumber
+from office.seed.rows import raise_counter
 
 from ..minutes import ISSUE_PATTERN
 from ..models import Meeting, MeetingType, Topic

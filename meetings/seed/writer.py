@@ -4,8 +4,8 @@ agenda and attendance, minutes with their decided items and 期号 (SerialNumber
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from documents.seed import BATCH, TRAIL_COLUMNS, insert_rows
 from office.models import SerialNumber, User
+from office.seed.rows import BATCH, TRAIL_COLUMNS, insert_rows
 
 from ..models import AgendaItem, Attendance, DecidedItem, Meeting, Minutes, Topic, TopicOpinion
 

@@ -1,4 +1,4 @@
-"""收文办理's writes outside the state machines (documents/services.py, documents/uploads.py):
+"""收文办理's writes outside the state machines (documents/services.py, office/uploads.py):
 registration and its numbers (no gaps, DOMAIN.md §2), duplicates, senders, corrections,
 attachments typed by their content, progress notes, urging (催办), who holds a document, and the
 handling policy (办文办事限时制)."""

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from office.charts import Series, month_bars, nice_step
+from office.charts import Series, horizontal_bars, month_bars, nice_step
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,32 @@ def test_two_series_stand_side_by_side_and_the_scale_fits_the_peak():
     assert (
         chart["description"] == "按收文月份统计：1月收文40件、已办结30件；2月收文10件、已办结0件。"
     )
+
+
+def test_horizontal_bars_run_to_the_maximum_and_say_their_values():
+    rows = [SimpleNamespace(name="市教育局", rate=100), SimpleNamespace(name="市住建局", rate=None)]
+    chart = horizontal_bars(
+        rows,
+        label=lambda r: r.name,
+        value=lambda r: r.rate,
+        url=lambda r: f"/items/?unit={r.name}",
+        title="各单位办结率",
+        basis="办结率",
+        chart_id="by_unit",
+        maximum=100,
+        width=500,
+    )
+    full, empty = chart["bars"]
+    assert full["width"] == chart["ticks"][-1]["x"] - chart["left"]  # 100% reaches the end
+    assert empty["width"] == 0 and empty["value"] == "—"
+    assert full["url"] == "/items/?unit=市教育局" and full["y"] < empty["y"]
+    assert [t["value"] for t in chart["ticks"]] == [0, 20, 40, 60, 80, 100]
+    assert chart["description"] == "办结率：市教育局100%；市住建局—。"
+
+
+def test_horizontal_bars_of_counts_end_on_a_round_number():
+    rows = [SimpleNamespace(n=7), SimpleNamespace(n=3)]
+    chart = horizontal_bars(
+        rows, label=str, value=lambda r: r.n, title="t", basis="b", chart_id="c", unit="项"
+    )
+    assert chart["ticks"][-1]["value"] == 10 and chart["bars"][0]["value"] == "7项"

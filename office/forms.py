@@ -94,6 +94,7 @@ class UserForm(forms.ModelForm):
         "portfolio",
         "liaison",
         "leader_order",
+        "oversees_all",
     ]
 
     class Meta:
@@ -108,6 +109,7 @@ class UserForm(forms.ModelForm):
             "portfolio",
             "liaison",
             "leader_order",
+            "oversees_all",
         ]
 
     def __init__(self, *args, editing_self=False, **kwargs):

@@ -110,6 +110,11 @@ class User(AbstractUser):
         help_text="联线领导服务制：送该领导的事项经此副秘书长。",
     )
     leader_order = models.PositiveIntegerField("领导排序", default=100)
+    oversees_all = models.BooleanField(
+        "主持全面工作",
+        default=False,
+        help_text="市长、秘书长等主持全面工作的领导：督查督办看全部事项，其他领导看分管的事项。",
+    )
     password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
 
     objects = UserManager()

@@ -90,6 +90,18 @@ def role_codes_of(user):
     return [name for name in user.groups.values_list("name", flat=True) if name in Role.values]
 
 
+def unit_people(unit_ids, roles=(Role.UNIT_HANDLER, Role.UNIT_HEAD)):
+    """The active people holding one of `roles` in the given units: whom a unit's work is sent
+    to (its handlers and head)."""
+    if isinstance(unit_ids, int):
+        unit_ids = [unit_ids]
+    return list(
+        User.objects.filter(unit_id__in=unit_ids, is_active=True, groups__name__in=roles)
+        .distinct()
+        .order_by("id")
+    )
+
+
 def liaison_candidates(*, exclude=None):
     """Active leaders (秘书长、副秘书长 hold the leader role) who can be someone's liaison."""
     qs = User.objects.filter(is_active=True, groups__name=Role.LEADER).order_by(

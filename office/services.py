@@ -40,6 +40,7 @@ PROFILE_FIELDS = (
     "portfolio",
     "liaison",
     "leader_order",
+    "oversees_all",
 )
 POLICY_FIELDS = ("min_length", "required_classes", "max_age_days", "idle_minutes")
 # Bounds of the security policy: ASVS 2.1.1/2.1.2 (8 to 64 characters), 等保 idle logout.
@@ -388,6 +389,7 @@ def user_create(
     portfolio="",
     liaison=None,
     leader_order=100,
+    oversees_all=False,
     ip=None,
 ):
     """新建用户 with an initial password that must pass the security policy
@@ -418,6 +420,7 @@ def user_create(
             portfolio=portfolio.strip(),
             liaison=liaison,
             leader_order=leader_order,
+            oversees_all=oversees_all,
         )
         _check_liaison(user, liaison, errors)
         try:
@@ -452,7 +455,7 @@ def user_create(
 @_audited("user_update", "修改用户")
 def user_update(user, *, actor, ip=None, **fields):
     """修改用户资料 (fields among PROFILE_FIELDS: name, unit, title, phone, e-mail, portfolio,
-    liaison, leader order). Roles and clearance have their own services."""
+    liaison, leader order, 主持全面工作). Roles and clearance have their own services."""
     _require_people_admin(actor)
     _check_unknown(fields, PROFILE_FIELDS, "user_update")
     errors = {}

@@ -222,6 +222,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.tasks.sweep_unsigned_receipts",
         "schedule": crontab(minute="0,30", hour="8-17"),
     },
+    # 自动催办 of supervision items (supervision.reminders): every 30 minutes in office hours —
+    # 临期提醒, 逾期催办 (urgent), 催报进展 to the lead unit, 报责任领导 after N working days of red;
+    # each (item, kind, day) once, however often it runs.
+    "supervision-sweep": {
+        "task": "supervision.tasks.sweep_supervision",
+        "schedule": crontab(minute="15,45", hour="8-17"),
+    },
 }
 
 # --- Mail and SMS (outbox channels) -------------------------------------------------------------
@@ -239,6 +246,14 @@ OFFICE_CITY_NAME = env.str("OFFICE_CITY_NAME", default="珠海市")
 # 办公时间（工作时段，逗号分隔）：按“工作小时”计算的时限只计这些时段，且只在工作日计（例如发文
 # 核发后 8 个工作小时内签收）。午休、晚上、周末和节假日不计时，调休上班日照常计时。
 OFFICE_HOURS = env.str("OFFICE_HOURS", default="08:30-12:00,14:30-17:30")
+
+# 督查督办: working days an item stays red (逾期 or 未按期报送进展) before the sweeper reports it to
+# its responsible leader (报责任领导, supervision.reminders).
+SUPERVISION_ESCALATE_AFTER_WORKING_DAYS = env.int(
+    "SUPERVISION_ESCALATE_AFTER_WORKING_DAYS", default=3
+)
+# 网络诉求: the reply time limit in working days after 立项 when none is given.
+SUPERVISION_APPEAL_WORKING_DAYS = env.int("SUPERVISION_APPEAL_WORKING_DAYS", default=5)
 
 LOGGING = {
     "version": 1,

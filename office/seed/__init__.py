@@ -24,6 +24,7 @@ SEEDERS = [
     "documents.seed.seed_incoming",
     "documents.seed_outgoing.seed_outgoing",
     "meetings.seed.seed_meetings",
+    "supervision.seed.seed_supervision",
 ]
 
 

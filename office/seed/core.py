@@ -44,6 +44,7 @@ class PersonSpec:
     portfolio: str = ""
     liaison: str | None = None
     leader_order: int = 100
+    oversees_all: bool = False
 
 
 def _department(key, name, short_name, code):
@@ -190,6 +191,7 @@ PEOPLE = (
         Clearance.TOP_SECRET,
         portfolio="主持市政府全面工作。",
         leader_order=10,
+        oversees_all=True,
     ),
     PersonSpec(
         "executive_vice_mayor",
@@ -258,6 +260,7 @@ PEOPLE = (
         Clearance.TOP_SECRET,
         portfolio="协助市长处理市政府日常工作，主持市政府办公室全面工作。",
         leader_order=60,
+        oversees_all=True,
     ),
     PersonSpec(
         "deputy_secretary_general_1",
@@ -594,6 +597,7 @@ def seed_people(units, *, password=DEMO_PASSWORD):
                 "clearance": spec.clearance,
                 "portfolio": spec.portfolio,
                 "leader_order": spec.leader_order,
+                "oversees_all": spec.oversees_all,
                 "is_active": True,
                 "is_staff": False,
                 "is_superuser": False,

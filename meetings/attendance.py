@@ -16,7 +16,7 @@ from . import permissions as can
 from .models import Attendance, Meeting
 from .workflow import _secretaries, meeting_url
 
-OPEN = (Meeting.State.PLANNED, Meeting.State.NOTIFIED)
+OPEN = (Meeting.State.PLANNED,)
 SIGN_IN_OPENS = datetime.timedelta(hours=1)
 SIGN_IN_NAMESPACE = "meetings.sign-in"
 

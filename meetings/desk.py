@@ -1,14 +1,17 @@
 """How 办会 shows on the shell's desk (工作台): topics waiting for the user, invitations still to
-answer, and minutes the user presided over waiting for sign-off."""
+answer, minutes the user presided over waiting for sign-off, and — for a unit's handlers and head —
+dispatched minutes their unit has not yet signed for (待签收纪要, red once past the deadline)."""
 
 from django.urls import reverse
 from django.utils import timezone
 
 from office.calendar import Light
+from office.permissions import scope_for
 from office.registry import DeskItem
 
 from . import selectors
-from .models import Attendance, Minutes, Topic
+from .models import Attendance, Meeting, Minutes, MinutesReceipt, Topic
+from .permissions import SIGNING_ROLES
 
 DESK_LIMIT = 20
 
@@ -30,7 +33,7 @@ def meetings_desk_items(user):
             person=user,
             answer=Attendance.Answer.PENDING,
             meeting__starts_at__gte=timezone.now(),
-            meeting__state__in=("planned", "notified"),
+            meeting__state=Meeting.State.PLANNED,
         )
         .select_related("meeting")
         .order_by("meeting__starts_at")[:DESK_LIMIT]
@@ -59,6 +62,35 @@ def meetings_desk_items(user):
                 url=reverse("meetings:minutes-detail", args=[minutes.pk]),
                 light=Light.YELLOW,
                 state_label="待签发",
+            )
+        )
+    items.extend(_receipts_to_sign(user))
+    return items
+
+
+def _receipts_to_sign(user):
+    """待签收纪要: receipts of the user's unit still unsigned, soonest deadline first."""
+    scope = scope_for(user)
+    if not scope.roles & set(SIGNING_ROLES):
+        return []
+    now = timezone.now()
+    receipts = (
+        MinutesReceipt.objects.filter(unit_id__in=scope.unit_ids, received_at__isnull=True)
+        .select_related("minutes__meeting__meeting_type", "unit")
+        .order_by("due_at", "id")[:DESK_LIMIT]
+    )
+    items = []
+    for r in receipts:
+        due = timezone.localtime(r.due_at)
+        overdue = r.due_at < now
+        items.append(
+            DeskItem(
+                app_label="会议纪要",
+                title=f"{r.minutes.meeting.meeting_type.minutes_title} {r.minutes.issue_text}",
+                url=reverse("meetings:minutes-detail", args=[r.minutes_id]),
+                due=due.date(),
+                light=Light.RED if overdue else Light.YELLOW,
+                state_label=f"{'逾期未签收' if overdue else '待签收纪要'}（时限 {due:%m-%d %H:%M}）",
             )
         )
     return items

@@ -2,12 +2,13 @@
 live in meetings/minutes.py, whose refusals come back on these forms."""
 
 from django import forms
+from django.db.models import Q
 
 from office.forms import DATE_INPUT
 from office.models import Unit, User
 from office.roles import Role
 
-from .minutes import Decision
+from .minutes import Decision, dispatch_units
 from .models import AgendaItem
 
 
@@ -130,11 +131,42 @@ def decisions_from(formset):
     ]
 
 
-class ConfirmForm(forms.Form):
+class StepForm(forms.Form):
+    """A step's form on the minutes page; it is given the minutes (for choices that depend on
+    them)."""
+
+    def __init__(self, *args, minutes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.minutes = minutes
+
+
+class ConfirmForm(StepForm):
     """A step that needs nothing more than the click."""
 
 
-class ReturnForm(forms.Form):
+class DispatchForm(StepForm):
+    """印发: the units concerned are pre-selected (and always sent to: minutes.dispatch_units);
+    the secretary may add others."""
+
+    units = UnitsField(
+        label="印发单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8, "class": "pick-many"}),
+        help_text="议定事项的责任单位、协办单位和各议题的汇报单位已预选，必发；可再选其他单位。"
+        "各单位须在印发后 8 个工作小时内签收。",
+    )
+
+    def __init__(self, *args, minutes=None, **kwargs):
+        super().__init__(*args, minutes=minutes, **kwargs)
+        concerned = [u.pk for u in dispatch_units(minutes)] if minutes is not None else []
+        self.fields["units"].queryset = Unit.objects.filter(
+            Q(pk__in=responsible_units().values("pk")) | Q(pk__in=concerned)
+        ).order_by("sort_order", "id")
+        self.fields["units"].initial = concerned
+
+
+class ReturnForm(StepForm):
     opinion = forms.CharField(
         label="退回意见", widget=forms.Textarea(attrs={"rows": 3}), help_text="写明需要修改之处。"
     )

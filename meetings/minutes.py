@@ -6,22 +6,30 @@ off by the presiding leader, who gives it the next issue number of its series (�
       ▲                        │return_minutes                         │dispatch
     returned 退回修改 ◀─────────┘                              dispatched 已印发 ──file──▶ filed
 
-Decided items (议定事项) are edited while the minutes are a draft; once signed they are what the
-supervision ledger takes in (`decided_items_to_supervise`), each once."""
+印发 is dispatched like an outgoing document: each unit concerned gets a receipt (签收回执) to sign
+for within SIGNING_HOURS working hours (`sign_for`); for a unit with nobody in this system the
+secretary records it (`record_receipt`). Filing does not wait for the receipts (a paper copy
+may have been signed for on paper).
+
+Decided items (议定事项) are edited while the minutes are a draft; at sign-off each becomes a
+supervision item in the same transaction (meetings.supervise → supervision.services.open_item),
+each once."""
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from office import numbering, trail
+from office.calendar import add_working_hours
+from office.models import Unit
 from office.notifications import notify
-from office.workflow import Transition, Workflow
+from office.workflow import InvalidTransition, Transition, Workflow
 
 from . import permissions as can
-from .models import DecidedItem, Meeting, Minutes, Topic
-from .workflow import TOPIC, _required, _unit_people, minutes_url
+from .models import SIGNING_HOURS, DecidedItem, Meeting, Minutes, MinutesReceipt, Topic
+from .workflow import TOPIC, _may, _required, _unit_people, minutes_url
 
 M = Minutes.State
 EDITABLE = (M.DRAFT, M.RETURNED)
@@ -172,10 +180,12 @@ def return_minutes(minutes, *, actor, opinion, ip=None):
 
 
 def sign_off(minutes, *, actor, ip=None):
-    """签发 by the presiding leader: the series' next issue number, in this transaction."""
+    """签发 by the presiding leader: the series' next issue number, in this transaction. The
+    issue's year is the year of the signing moment (one `now` for both)."""
     series = minutes.meeting.meeting_type
+    now = timezone.now()
+    year = timezone.localtime(now).year
     with transaction.atomic():
-        year = timezone.localdate().year
         serial = numbering.allocate(
             series.minutes_title, year=year, obj=minutes, actor=actor, pattern=ISSUE_PATTERN
         )
@@ -187,7 +197,7 @@ def sign_off(minutes, *, actor, ip=None):
             ip=ip,
             updates={
                 "signed_by": actor,
-                "signed_at": timezone.now(),
+                "signed_at": now,
                 "issue_year": year,
                 "issue_number": serial.number,
                 "issue_text": serial.text,
@@ -203,28 +213,125 @@ def sign_off(minutes, *, actor, ip=None):
         for item in minutes.meeting.agenda.select_related("topic"):
             if item.topic.state == Topic.State.SCHEDULED:
                 TOPIC.perform(item.topic, "decide", actor=actor, opinion=serial.text, ip=ip)
+        # Each decided item becomes a supervision item (督办事项) linked back here, once.
+        from .supervise import supervise_decided_items
+
+        supervise_decided_items(minutes, actor=actor, ip=ip)
     return minutes
 
 
-def dispatch(minutes, *, actor, ip=None):
-    """印发 to the units with decided items (lead and co-units): their people are told."""
+def dispatch_units(minutes):
+    """The units concerned, which the minutes are always sent to: the lead and co-units of the
+    decided items and the reporting units of the agenda's topics, in that order, each once."""
+    ids = []
+    for item in minutes.decided_items.prefetch_related("co_units").order_by("position"):
+        ids.append(item.lead_unit_id)
+        ids.extend(u.pk for u in item.co_units.all())
+    ids.extend(
+        minutes.meeting.agenda.order_by("position").values_list("reporting_unit_id", flat=True)
+    )
+    ids = list(dict.fromkeys(ids))
+    units = Unit.objects.in_bulk(ids)
+    return [units[pk] for pk in ids]
+
+
+def dispatch(minutes, *, actor, units=(), ip=None):
+    """印发 to the units concerned (dispatch_units) and the further `units` the secretary adds:
+    one receipt each, due SIGNING_HOURS working hours from now, and the units' people are told."""
+    _may("dispatch", minutes, actor, MINUTES)
+    recipients = list({u.pk: u for u in [*dispatch_units(minutes), *units]}.values())
+    inactive = [u.name for u in recipients if not u.is_active]
+    if inactive:
+        raise ValidationError(f"{'、'.join(inactive)}已停用，不能印发。")
+    now = timezone.now()
+    due_at = add_working_hours(now, SIGNING_HOURS)
     with transaction.atomic():
         MINUTES.perform(
-            minutes, "dispatch", actor=actor, ip=ip, updates={"dispatched_at": timezone.now()}
+            minutes,
+            "dispatch",
+            actor=actor,
+            opinion="印发：" + "、".join(u.name for u in recipients) if recipients else "",
+            ip=ip,
+            updates={"dispatched_at": now},
         )
-        units = set()
-        for item in minutes.decided_items.prefetch_related("co_units"):
-            units.add(item.lead_unit_id)
-            units.update(u.pk for u in item.co_units.all())
+        MinutesReceipt.objects.bulk_create(
+            MinutesReceipt(minutes=minutes, unit=u, sent_at=now, due_at=due_at) for u in recipients
+        )
         title = f"{minutes.meeting.meeting_type.minutes_title} {minutes.issue_text}"
-        for unit_id in sorted(units):
+        due = timezone.localtime(due_at)
+        for unit in recipients:
             notify(
-                _unit_people(unit_id),
+                _unit_people(unit.pk),
                 title=f"会议纪要印发：{title}",
+                body=f"请于{due:%Y年%-m月%-d日 %H:%M}前签收。",
                 url=minutes_url(minutes),
                 obj=minutes,
             )
     return minutes
+
+
+def _receiving(receipt):
+    """The receipt with its minutes and unit, read again (the caller's copy may be stale)."""
+    return MinutesReceipt.objects.select_related("minutes", "unit", "received_by").get(
+        pk=receipt.pk
+    )
+
+
+def _signed_already(receipt):
+    fresh = _receiving(receipt)
+    who = fresh.received_by.real_name if fresh.received_by else ""
+    return InvalidTransition(f"{fresh.unit.name}已由{who}签收，请刷新页面后查看。")
+
+
+def sign_for(receipt, *, actor, ip=None):
+    """签收 by a handler or head of the receiving unit. A conditional UPDATE … WHERE received_at
+    IS NULL: of two people of the unit clicking at once, exactly one signs; the other is told."""
+    receipt = _receiving(receipt)
+    if receipt.received_at is not None:
+        raise _signed_already(receipt)
+    if not can.can_sign_for(actor, receipt):
+        raise PermissionDenied(f"只有{receipt.unit.name}的承办人或负责人可以签收。")
+    with transaction.atomic():
+        now = timezone.now()
+        if not MinutesReceipt.objects.filter(pk=receipt.pk, received_at__isnull=True).update(
+            received_at=now, received_by=actor
+        ):
+            raise _signed_already(receipt)
+        trail.record(
+            action="sign_for",
+            action_label="签收",
+            actor=actor,
+            obj=receipt.minutes,
+            opinion=receipt.unit.name,
+            ip=ip,
+        )
+    return _receiving(receipt)
+
+
+def record_receipt(receipt, *, actor, ip=None):
+    """登记签收 by a secretary, only for a unit with nobody in this system to sign (its receipt
+    comes back on paper or by phone); a unit with people signs for itself."""
+    receipt = _receiving(receipt)
+    if not can.can_draft_minutes(actor):
+        raise PermissionDenied("只有秘书可以登记签收。")
+    if receipt.received_at is not None:
+        raise _signed_already(receipt)
+    if receipt.unit_id in can.units_that_sign([receipt.unit_id]):
+        raise ValidationError(f"{receipt.unit.name}在本系统中有人签收，不能代为登记。")
+    with transaction.atomic():
+        if not MinutesReceipt.objects.filter(pk=receipt.pk, received_at__isnull=True).update(
+            received_at=timezone.now(), received_by=actor
+        ):
+            raise _signed_already(receipt)
+        trail.record(
+            action="record_receipt",
+            action_label="登记签收",
+            actor=actor,
+            obj=receipt.minutes,
+            opinion=f"{receipt.unit.name}（单位在本系统中无人签收，由秘书登记）",
+            ip=ip,
+        )
+    return _receiving(receipt)
 
 
 def file(minutes, *, actor, ip=None):

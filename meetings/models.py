@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from office.models import StoredUpload, Unit
@@ -198,8 +199,9 @@ class Meeting(models.Model):
     constraint (migration 0002) refuses any overlapping row however it was written."""
 
     class State(models.TextChoices):
+        # Scheduling sends the notice in the same transaction (meetings.scheduling): a planned
+        # meeting has always been notified, so there is no separate 已发通知 state.
         PLANNED = "planned", "已安排"
-        NOTIFIED = "notified", "已发通知"
         HELD = "held", "已召开"
         CANCELLED = "cancelled", "已取消"
 
@@ -417,3 +419,53 @@ class DecidedItem(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.content[:30]}"
+
+
+# The office's rule for anything sent to a unit to sign for: within 8 working hours of sending
+# (office hours on working days, office.calendar.add_working_hours).
+SIGNING_HOURS = 8
+
+
+class MinutesReceipt(models.Model):
+    """签收回执（纪要）: one unit's receipt of dispatched (印发) minutes — the units with decided items
+    and the reporting units of the agenda, and any the secretary adds. The unit's handler or head
+    signs (签收) within SIGNING_HOURS working hours; for a unit with nobody in this system the
+    secretary records the receipt (登记签收). Filing does not wait for the receipts."""
+
+    minutes = models.ForeignKey(
+        Minutes, on_delete=models.CASCADE, related_name="receipts", verbose_name="会议纪要"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="收文单位"
+    )
+    sent_at = models.DateTimeField("印发时间", default=timezone.now)
+    due_at = models.DateTimeField("签收时限", help_text="印发后 8 个工作小时。")
+    received_at = models.DateTimeField("签收时间", null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="签收人",
+    )
+
+    class Meta:
+        verbose_name = "纪要签收回执"
+        verbose_name_plural = "纪要签收回执"
+        ordering = ["minutes", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "unit"], name="minutes_receipt_once_per_unit"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["unit", "due_at"],
+                condition=Q(received_at__isnull=True),
+                name="minutes_receipt_unsigned_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.minutes} · {self.unit}"

@@ -12,6 +12,13 @@
 - sign_in_context(meeting) → meetings/pdf/sign_in_sheet.html: the 签到表 (name, unit, 出席/列席,
   a blank column to sign in), for everyone expected — those on leave are left out, their
   代会人员 are listed instead.
+- notice_context(meeting) → meetings/pdf/notice.html: the printable 会议通知 as an official
+  notice (GB/T 9704 7.3): the title 「关于召开××的通知」 in 二号小标宋, the 主送 line (the units of
+  everyone invited), the text in 三号仿宋 with its 一、 headings in 黑体 — 时间 (with the weekday,
+  上午9:00), 地点, 主持, the 议题 in agenda order with their 汇报单位, 出席 / 列席, 有关要求 (answer
+  in the system before the meeting, 请假 with a 代会人员, bring the materials), 联系人 (the
+  secretary who scheduled it, with the phone when recorded) — then the issuing office and the
+  date it was scheduled, at the right without a seal (7.3.5).
 """
 
 from django.utils import timezone
@@ -20,11 +27,13 @@ from office.models import Unit
 from office.official_text import chinese_date, paragraphs
 from office.pdf import authority_mark_size, render_pdf
 
+from .minutes import _chinese
 from .models import Attendance, Minutes
 
 MINUTES_TEMPLATE = "meetings/pdf/minutes.html"
 AGENDA_TEMPLATE = "meetings/pdf/agenda.html"
 SIGN_IN_TEMPLATE = "meetings/pdf/sign_in_sheet.html"
+NOTICE_TEMPLATE = "meetings/pdf/notice.html"
 
 M = Minutes.State
 ISSUED = (M.SIGNED, M.DISPATCHED, M.FILED)
@@ -184,3 +193,99 @@ def sign_in_context(meeting):
 
 def render_sign_in_sheet(meeting):
     return render_pdf(SIGN_IN_TEMPLATE, sign_in_context(meeting))
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def notice_time(moment):
+    """2026年11月24日（星期二）上午9:00 — the date, the weekday, and the clock with 上午 / 中午 /
+    下午 / 晚上 as a notice writes it."""
+    local = timezone.localtime(moment)
+    hour = local.hour
+    if hour < 12:
+        period, shown = "上午", hour
+    elif hour < 13:
+        period, shown = "中午", hour
+    elif hour < 18:
+        period, shown = "下午", hour - 12
+    else:
+        period, shown = "晚上", hour - 12
+    weekday = WEEKDAYS[local.weekday()]
+    return f"{chinese_date(local)}（星期{weekday}）{period}{shown}:{local.minute:02d}"
+
+
+def _addressees(rows):
+    """主送: the units of everyone invited, in the order of the invitations, each once."""
+    names = [a.person.unit.name for a in rows if a.person.unit_id]
+    return "、".join(dict.fromkeys(names)) + "：" if names else ""
+
+
+def _with_title(user):
+    return f"{user.title}{_name(user)}" if user.title else _name(user)
+
+
+def notice_context(meeting):
+    """The 会议通知 of a meeting (see the module docstring)."""
+    rows = list(meeting.attendances.select_related("person__unit").order_by("role", "id"))
+    attendees = [_name(a.person) for a in rows if a.role == Attendance.Role.ATTENDEE]
+    observers = [
+        f"{_unit_name(a.person)}{_name(a.person)}"
+        for a in rows
+        if a.role == Attendance.Role.OBSERVER
+    ]
+    if meeting.press_invited:
+        observers.append("新闻媒体记者")
+    items = meeting.agenda.select_related("topic", "reporting_unit").order_by("position")
+    room = meeting.room
+    secretary = meeting.created_by
+    contact = (
+        f"{_name(secretary)}（{_unit_name(secretary)}）" if secretary.unit_id else _name(secretary)
+    )
+    if secretary.phone:
+        contact += f"，联系电话：{secretary.phone}"
+    lines = [
+        f"经研究，定于{notice_time(meeting.starts_at)}召开{meeting.title}。现将有关事项通知如下："
+    ]
+    sections = [
+        ("会议时间", [f"{notice_time(meeting.starts_at)}。"]),
+        ("会议地点", [f"{room.name}（{room.location}）。" if room.location else f"{room.name}。"]),
+        ("主持人", [f"{_with_title(meeting.presider)}。"]),
+        (
+            "会议议题",
+            [
+                f"{item.position}.{item.topic.title}（汇报单位：{item.reporting_unit.name}）"
+                for item in items
+            ]
+            or ["另行通知。"],
+        ),
+        (
+            "参会人员",
+            [f"出席：{'、'.join(attendees)}。"]
+            + ([f"列席：{'，'.join(observers)}。"] if observers else []),
+        ),
+        (
+            "有关要求",
+            [
+                "1.请参会人员于会前在系统中确认参加；因故不能参加的，请于会前在系统中请假，"
+                "写明事由，并指定代会人员。",
+                "2.请各汇报单位做好汇报准备，参会人员携带会议材料，按时到会签到。",
+            ],
+        ),
+        ("联系人", [f"{contact}。"]),
+    ]
+    for number, (heading, texts) in enumerate(sections, 1):
+        lines.append(f"{_chinese(number)}、{heading}")
+        lines.extend(texts)
+    return {
+        "title": f"关于召开{meeting.title}的通知",
+        "addressee": _addressees(rows),
+        "paragraphs": paragraphs("\n".join(lines)),
+        "signatory": issuing_office(),
+        "date": chinese_date(meeting.created_at),
+        "unsealed": True,
+    }
+
+
+def render_notice(meeting):
+    return render_pdf(NOTICE_TEMPLATE, notice_context(meeting))

@@ -83,3 +83,38 @@ def can_return_minutes(user, minutes):
 def can_decide(user, topic):
     """已审议 is recorded when the presiding leader signs the minutes."""
     return has_role(user, Role.LEADER)
+
+
+# --- 签收 of dispatched minutes (MinutesReceipt) -------------------------------------------------
+
+SIGNING_ROLES = (Role.UNIT_HANDLER, Role.UNIT_HEAD)
+
+
+def can_sign_for(user, receipt):
+    """签收: a handler or head of the receiving unit, while the unit has not signed."""
+    scope = scope_for(user)
+    return (
+        receipt.received_at is None
+        and bool(scope.roles & set(SIGNING_ROLES))
+        and receipt.unit_id in scope.unit_ids
+    )
+
+
+def units_that_sign(unit_ids):
+    """Of `unit_ids`, the units with someone in this system who can sign for minutes: an active
+    handler or head of the unit (the same rule as 发文's 签收, for the people who sign here)."""
+    from office.models import User
+
+    return set(
+        User.objects.filter(
+            is_active=True, unit_id__in=unit_ids, groups__name__in=SIGNING_ROLES
+        ).values_list("unit_id", flat=True)
+    )
+
+
+def can_record_receipt(user, receipt, signing_units):
+    """登记签收: a secretary, for a unit with nobody in this system to sign (`signing_units`:
+    units_that_sign of the receipts' units) — its receipt comes back on paper or by phone."""
+    return (
+        is_secretary(user) and receipt.received_at is None and receipt.unit_id not in signing_units
+    )

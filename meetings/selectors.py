@@ -5,7 +5,8 @@ documents: a list, a count and a URL all start here; what a user may not see is 
   their unit submitted and those it was asked to give an opinion on; a legal adviser sees the
   topics waiting for 合法性审查 and those they reviewed.
 - Meetings and their minutes: office staff see all; anyone invited (出席, 列席, 代会) sees the
-  meeting; a unit sees the minutes whose decided items name it.
+  meeting; a unit sees the minutes whose decided items name it or that were sent to it (印发,
+  MinutesReceipt).
 """
 
 from django.db.models import Q
@@ -25,7 +26,7 @@ MEETING_VISIBILITY = Visibility(
 )
 MINUTES_VISIBILITY = Visibility(
     clearance_field=None,
-    unit_fields=("decided_items__lead_unit", "decided_items__co_units"),
+    unit_fields=("decided_items__lead_unit", "decided_items__co_units", "receipts__unit"),
     user_fields=("meeting__attendances__person",),
     office_wide=True,
 )

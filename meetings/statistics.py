@@ -38,6 +38,11 @@ DEFINITIONS = (
     ("撤回", "当年提交、已撤回的议题。"),
     ("印发纪要", "当年取得纪要期号的会议纪要（已签发、已印发、已归档），按纪要系列统计。"),
     ("议定事项", "当年签发的纪要中的议定事项，每项转为督办事项。"),
+    (
+        "落实率",
+        "议定事项转成的督办事项中已销号的比例（办结率，口径同督查督办台账：已办结 ÷ 事项数，"
+        "中止的事项不计）；按期办结率为在原定时限内销号的比例。只计您可查看的督办事项。",
+    ),
 )
 
 
@@ -73,6 +78,16 @@ class MeetingsYear:
     summary: Figures
     by_series: list  # Row per meeting type (its minutes series)
     by_month: list  # Row per month 1–12
+    implementation: list  # Implementation per issued minutes of the year, newest first
+    implementation_total: object  # supervision.measures.Rates over all of them
+
+
+@dataclasses.dataclass(frozen=True)
+class Implementation:
+    """议定事项落实情况 of one issue of minutes (from the supervision ledger)."""
+
+    minutes: Minutes
+    rates: object  # supervision.measures.Rates
 
 
 def _visible(model, qs):
@@ -133,9 +148,33 @@ def _minutes_rows(user, year):
     )
 
 
+IMPLEMENTATION_ROWS = 200
+
+
+def _implementation(user, year):
+    """Each issued minutes of the year with its decided items' implementation, newest first."""
+    from supervision.measures import Rates
+
+    from .supervise import implementation_by_meeting
+
+    minutes = list(
+        _visible(Minutes, minutes_visible_to(user))
+        .filter(state__in=ISSUED, issue_year=year, decided_items__isnull=False)
+        .distinct()
+        .select_related("meeting__meeting_type")
+        .defer("body")
+        .order_by("-signed_at", "-pk")[:IMPLEMENTATION_ROWS]
+    )
+    by_minutes = implementation_by_meeting(user, minutes)
+    rows = [Implementation(m, by_minutes.get(m.pk, Rates())) for m in minutes]
+    total = sum((row.rates for row in rows), Rates())
+    return rows, total
+
+
 def meetings_statistics(user, *, year, today=None):
     """The year's figures of what `user` may see: the summary, per series (every active meeting
-    type, and any other that has figures) and per month (meetings held). Four queries."""
+    type, and any other that has figures) and per month (meetings held), and the decided items'
+    implementation per minutes. Eight queries."""
     today = today or timezone.localdate()
     meeting_rows = _meeting_rows(user, year)
     rows = [*meeting_rows, *_topic_rows(user, year), *_minutes_rows(user, year)]
@@ -148,12 +187,15 @@ def meetings_statistics(user, *, year, today=None):
         if "month" in row:
             months.setdefault(row["month"], Figures()).add(row)
     types = MeetingType.objects.filter(Q(is_active=True) | Q(pk__in=list(series)))
+    implementation, implementation_total = _implementation(user, year)
     return MeetingsYear(
         year=year,
         today=today,
         summary=summary,
         by_series=[Row(t.pk, t.name, series.get(t.pk, Figures())) for t in types],
         by_month=[Row(m, f"{m}月", months.get(m, Figures())) for m in range(1, 13)],
+        implementation=implementation,
+        implementation_total=implementation_total,
     )
 
 

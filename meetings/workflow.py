@@ -283,8 +283,8 @@ M = Meeting.State
 MEETING = Workflow(
     Meeting,
     [
-        Transition("hold", "会议已召开", (M.PLANNED, M.NOTIFIED), M.HELD, can.can_schedule),
-        Transition("cancel", "取消会议", (M.PLANNED, M.NOTIFIED), M.CANCELLED, can.can_schedule),
+        Transition("hold", "会议已召开", (M.PLANNED,), M.HELD, can.can_schedule),
+        Transition("cancel", "取消会议", (M.PLANNED,), M.CANCELLED, can.can_schedule),
     ],
 )
 

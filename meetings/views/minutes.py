@@ -1,7 +1,8 @@
 """会议纪要 pages and the 办会 prints (DOMAIN.md §5).
 
 Thin views: fetch through meetings.selectors (404 for what the user cannot see), one call of
-meetings.minutes (draft, revise, submit, return_minutes, sign_off, dispatch, file),
+meetings.minutes (draft, revise, submit, return_minutes, sign_off, dispatch, file, and a unit's
+sign_for / a secretary's record_receipt),
 POST-redirect-GET; a refused step comes back on the page as a message with the input kept.
 The buttons come from MINUTES.available, the same checks the workflow applies on POST."""
 
@@ -9,8 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from office.downloads import content_disposition
@@ -20,9 +22,9 @@ from office.workflow import InvalidTransition
 
 from .. import forms_minutes as forms
 from .. import minutes as flow
-from .. import pdf
+from .. import pdf, supervise
 from ..models import Minutes
-from ..permissions import can_draft_minutes
+from ..permissions import can_draft_minutes, can_record_receipt, can_sign_for, units_that_sign
 from ..selectors import meeting_get_or_404, minutes_get_or_404, minutes_visible_to
 
 M = Minutes.State
@@ -122,7 +124,10 @@ STEPS = {
         lambda m, f, u, ip: flow.return_minutes(m, actor=u, opinion=f["opinion"], ip=ip),
     ),
     "sign_off": (forms.ConfirmForm, lambda m, f, u, ip: flow.sign_off(m, actor=u, ip=ip)),
-    "dispatch": (forms.ConfirmForm, lambda m, f, u, ip: flow.dispatch(m, actor=u, ip=ip)),
+    "dispatch": (
+        forms.DispatchForm,
+        lambda m, f, u, ip: flow.dispatch(m, actor=u, units=f["units"], ip=ip),
+    ),
     "file": (forms.ConfirmForm, lambda m, f, u, ip: flow.file(m, actor=u, ip=ip)),
 }
 PRIMARY = {"submit", "sign_off", "dispatch"}
@@ -130,7 +135,7 @@ MESSAGES = {
     "submit": "已送主持领导审签。",
     "return_minutes": "已退回修改。",
     "sign_off": "已签发。",
-    "dispatch": "已印发，责任单位和协办单位已收到通知。",
+    "dispatch": "已印发，各单位已收到通知，请关注签收情况。",
     "file": "已归档。",
 }
 
@@ -145,7 +150,7 @@ def _step_list(user, minutes, bound=None):
             {
                 "name": step,
                 "label": flow.MINUTES.transitions[step].label,
-                "form": bound[1] if is_bound else STEPS[step][0](prefix=step),
+                "form": bound[1] if is_bound else STEPS[step][0](prefix=step, minutes=minutes),
                 "primary": step in PRIMARY,
                 "open": is_bound,
                 "id": f"step-{step}",
@@ -164,12 +169,40 @@ def _page(request, minutes, *, bound=None, status=200):
         "meeting": minutes.meeting,
         "steps": _step_list(user, minutes, bound),
         "paragraphs": pdf.paragraphs(minutes.body),
-        "decided_items": list(items.order_by("position")),
+        "decided_items": _with_supervision_items(user, minutes, items.order_by("position")),
         "history": history(minutes),
         "can_edit": minutes.state in flow.EDITABLE and can_draft_minutes(user, minutes),
         "issued": pdf.is_issued(minutes),
     }
+    context["receipt_rows"] = rows = _receipt_rows(user, minutes)
+    context["receipts_signed"] = sum(1 for row in rows if row["receipt"].received_at)
     return render(request, "meetings/minutes_detail.html", context, status=status)
+
+
+def _with_supervision_items(user, minutes, items):
+    """Each decided item with the supervision item it became (if the user may see it)."""
+    items = list(items)
+    supervised = supervise.supervision_items_of(user, minutes) if items else {}
+    for item in items:
+        item.supervision_item = supervised.get(item.pk)
+    return items
+
+
+def _receipt_rows(user, minutes):
+    """签收情况: one row a unit, with its deadline, red once past it unsigned, and the button the
+    viewer may use (签收 for the unit's people, 登记签收 for a secretary where nobody can sign)."""
+    receipts = list(minutes.receipts.select_related("unit", "received_by").order_by("id"))
+    signing = units_that_sign([r.unit_id for r in receipts])
+    now = timezone.now()
+    return [
+        {
+            "receipt": r,
+            "overdue": r.received_at is None and r.due_at < now,
+            "can_sign": can_sign_for(user, r),
+            "can_record": can_record_receipt(user, r, signing),
+        }
+        for r in receipts
+    ]
 
 
 def minutes_detail(request, pk):
@@ -181,7 +214,7 @@ def minutes_step(request, pk, step):
     if step not in STEPS:
         raise Http404("没有这个办理步骤。")
     minutes = minutes_get_or_404(request.user, pk, _related())
-    form = STEPS[step][0](request.POST, prefix=step)
+    form = STEPS[step][0](request.POST, prefix=step, minutes=minutes)
     if form.is_valid():
         try:
             STEPS[step][1](minutes, form.cleaned_data, request.user, client_ip(request))
@@ -196,6 +229,33 @@ def minutes_step(request, pk, step):
         for error in form.non_field_errors():
             messages.error(request, error)
     return _page(request, fresh, bound=(step, form), status=400)
+
+
+# --- 签收 ---------------------------------------------------------------------------------------
+
+
+def _receipt_step(request, pk, receipt_pk, action, done):
+    minutes = minutes_get_or_404(request.user, pk)
+    receipt = get_object_or_404(minutes.receipts.select_related("unit"), pk=receipt_pk)
+    try:
+        action(receipt, actor=request.user, ip=client_ip(request))
+    except (ValidationError, InvalidTransition) as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, f"{receipt.unit.name}{done}。")
+    return redirect("meetings:minutes-detail", minutes.pk)
+
+
+@require_POST
+def minutes_receipt_sign(request, pk, receipt_pk):
+    """签收 by the receiving unit's handler or head (403 for anyone else)."""
+    return _receipt_step(request, pk, receipt_pk, flow.sign_for, "已签收")
+
+
+@require_POST
+def minutes_receipt_record(request, pk, receipt_pk):
+    """登记签收 by a secretary for a unit with nobody in this system to sign."""
+    return _receipt_step(request, pk, receipt_pk, flow.record_receipt, "已登记签收")
 
 
 # --- prints ------------------------------------------------------------------------------------
@@ -222,6 +282,13 @@ def meeting_agenda_pdf(request, pk):
     return _pdf_response(data, f"{meeting.title}议程.pdf", f"agenda-{meeting.pk}.pdf")
 
 
+def meeting_notice_pdf(request, pk):
+    """会议通知, for anyone who can see the meeting (as the agenda)."""
+    meeting = meeting_get_or_404(request.user, pk)
+    data = pdf.render_notice(meeting)
+    return _pdf_response(data, f"关于召开{meeting.title}的通知.pdf", f"notice-{meeting.pk}.pdf")
+
+
 def meeting_sign_in_sheet_pdf(request, pk):
     meeting = meeting_get_or_404(request.user, pk)
     data = pdf.render_sign_in_sheet(meeting)
@@ -234,7 +301,18 @@ urlpatterns = [
     path("minutes/<int:pk>/", minutes_detail, name="minutes-detail"),
     path("minutes/<int:pk>/edit/", minutes_edit, name="minutes-edit"),
     path("minutes/<int:pk>/print.pdf", minutes_pdf, name="minutes-pdf"),
+    path(
+        "minutes/<int:pk>/receipts/<int:receipt_pk>/sign/",
+        minutes_receipt_sign,
+        name="minutes-receipt-sign",
+    ),
+    path(
+        "minutes/<int:pk>/receipts/<int:receipt_pk>/record/",
+        minutes_receipt_record,
+        name="minutes-receipt-record",
+    ),
     path("minutes/<int:pk>/<str:step>/", minutes_step, name="minutes-step"),
     path("<int:pk>/agenda.pdf", meeting_agenda_pdf, name="meeting-agenda-pdf"),
+    path("<int:pk>/notice.pdf", meeting_notice_pdf, name="meeting-notice-pdf"),
     path("<int:pk>/sign-in-sheet.pdf", meeting_sign_in_sheet_pdf, name="meeting-sign-in-sheet-pdf"),
 ]

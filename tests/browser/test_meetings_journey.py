@@ -273,8 +273,7 @@ def test_a_topic_goes_from_submission_to_signed_minutes(
     sign_out(page)
 
     # 7. The secretary records the meeting as held, drafts the minutes with one decided item
-    #    and sends them for sign-off. (The decided item's 督办事项 in the supervision ledger is
-    #    not checked: the ledger does not exist yet.)
+    #    and sends them for sign-off.
     sign_in(page, live_server, "mishu", "王秘书")
     open_meeting(page)
     take_step(page, "会议已召开")
@@ -327,3 +326,22 @@ def test_a_topic_goes_from_submission_to_signed_minutes(
     assert "第1期" in first, first
     assert DECISION in first, first
     assert f"请假：{attendee}" in first, first
+    sign_out(page)
+
+    # 10. Signing made the decided item a supervision item: the supervisor finds it in the
+    #     ledger (台账), numbered, from 会议议定事项, and its page links back to the minutes.
+    sign_in(page, live_server, "ducha", attendee)
+    sidebar(page, "督查台账")
+    expect(page.get_by_role("heading", name="督查台账")).to_be_visible()
+    row = page.locator("#ledger-results tbody tr").filter(has_text=DECISION)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(f"督〔{year}〕1号")
+    expect(row).to_contain_text("会议议定事项")
+    expect(row).to_contain_text("市教育局")
+    expect(row).to_contain_text("已立项")
+    row.get_by_role("link", name=DECISION).click()
+    back = page.get_by_role("link", name=f"{MINUTES_TITLE} {year}年第1期 第1项议定事项")
+    expect(back).to_be_visible()
+    back.click()
+    expect(page.get_by_role("heading", name=MINUTES_TITLE)).to_be_visible()
+    expect(page.locator("#decided-1")).to_contain_text(f"督〔{year}〕1号")

@@ -126,6 +126,8 @@ def test_review_sign_off_with_the_next_issue_number_dispatch_and_file(build, per
     mins.sign_off(first, actor=personas["leader"])
     first = fresh(first)
     assert (first.state, first.issue_number, first.issue_text) == (S.SIGNED, 1, f"{year}年第1期")
+    # The issue's year is the year of the signing moment itself (one `now` for both).
+    assert first.issue_year == timezone.localtime(first.signed_at).year == year
     assert_step(
         first,
         "sign_off",

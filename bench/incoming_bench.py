@@ -20,33 +20,16 @@ Adding a page to the benchmark is one line in CASES.
 
 import argparse
 import datetime
-import math
-import os
 import random
-import re
-import statistics
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import common
 
-BENCH_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/office_bench"
+BENCH_DATABASE_URL = common.configure(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/office_bench", test_client=True
 )
-os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
-os.environ["DJANGO_SETTINGS_MODULE"] = "office.settings"
-os.environ.setdefault("DEBUG", "0")  # DEBUG would record every query in memory
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("SECURE_COOKIES", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("CONN_MAX_AGE", "600")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 DOCUMENTS = 100_000
 YEARS = 18
@@ -216,47 +199,6 @@ DOC_TYPES = (
 
 def _pick(rng, weighted):
     return rng.choices([item for item, _ in weighted], weights=[w for _, w in weighted])[0]
-
-
-def database_exists(url):
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    server = psycopg2.connect(
-        dbname="postgres",
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-    )
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = cursor.fetchone() is not None
-    return server, sql.Identifier(name), exists
-
-
-def prepare_database(rebuild):
-    """Create office_bench (UTF-8, C.UTF-8 from template0: FIELD_NOTES.md) when missing, or
-    drop and recreate it with --rebuild."""
-    server, name, exists = database_exists(BENCH_DATABASE_URL)
-    from psycopg2 import sql
-
-    with server.cursor() as cursor:
-        if exists and rebuild:
-            cursor.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
-            exists = False
-        if not exists:
-            cursor.execute(
-                sql.SQL(
-                    "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
-                    "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-                ).format(name)
-            )
-            print(f"created database {name.string} (UTF8, C.UTF-8)")
-    server.close()
 
 
 def make_user(username, real_name, *, unit, role, clearance):
@@ -475,51 +417,20 @@ def filled():
 # --- the measurements --------------------------------------------------------------------------
 
 
-def p95(samples):
-    """Nearest-rank 95th percentile."""
-    ordered = sorted(samples)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
-
-
-NEXT_CURSOR = re.compile(r'href="[^"]*after=([A-Za-z0-9_-]+)"[^>]*>下一页')
-
-
-def table_rows(html):
-    """Rows of the page's table body, the empty-state row excluded."""
-    body = html.partition("<tbody>")[2].partition("</tbody>")[0]
-    return body.count("<tr") - body.count("colspan=")
-
-
 def measure(client, case):
-    """(median ms, p95 ms, rows shown). The pages are parsed, not instrumented: the test
-    environment's template signals would add their own cost."""
+    """(median ms, p95 ms, median CPU ms, rows shown)."""
     from django.urls import reverse
 
-    url = reverse(case.url_name)
-    params = dict(case.params)
-    for _ in range(case.page - 1):
-        found = NEXT_CURSOR.search(client.get(url, params).content.decode())
-        if found is None:
-            break
-        params["after"] = found[1]
-    for _ in range(WARMUP):
-        response = client.get(url, params)
-        assert response.status_code == 200, (case.label, response.status_code)
-    samples, cpu = [], []
-    for _ in range(RUNS):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url, params)
-        samples.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        assert response.status_code == 200, (case.label, response.status_code)
-    rows = table_rows(response.content.decode())
-    return statistics.median(samples), p95(samples), statistics.median(cpu), rows
-
-
-def pad(text, width):
-    """Left-align in a terminal, where a Chinese character takes two columns."""
-    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(0, width - columns)
+    median, high, cpu, html = common.time_page(
+        client,
+        reverse(case.url_name),
+        case.params,
+        label=case.label,
+        page=case.page,
+        warmup=WARMUP,
+        runs=RUNS,
+    )
+    return median, high, cpu, common.table_rows(html)
 
 
 def main():
@@ -527,17 +438,12 @@ def main():
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild office_bench")
     args = parser.parse_args()
 
-    prepare_database(args.rebuild)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    common.start_django(BENCH_DATABASE_URL, rebuild=args.rebuild)
     from django.test import Client
     from django.utils import timezone
 
     from office.models import User
 
-    call_command("migrate", interactive=False, verbosity=0)
     today = timezone.localdate()
     if filled():
         print(f"reusing {BENCH_DATABASE_URL} (run with --rebuild to start afresh)")
@@ -561,7 +467,9 @@ def main():
         "of wall time, and the median CPU time of this process (the database's work excluded)"
     )
     print()
-    print(f"{pad('case', 30)}{pad('user', 8)}{'rows':>5}{'median':>9}{'p95':>9}{'CPU':>7}  result")
+    print(
+        f"{common.pad('case', 30)}{common.pad('user', 8)}{'rows':>5}{'median':>9}{'p95':>9}{'CPU':>7}  result"
+    )
     failed = False
     for case in cases(today.year - 1):
         for who, user in people.items():
@@ -572,11 +480,11 @@ def main():
             failed |= case.targeted and not passed
             verdict = ("PASS" if passed else "FAIL") if case.targeted else "（参考）"
             print(
-                f"{pad(case.label, 30)}{pad(who, 8)}{shown:>5}{median:>9.1f}{high:>9.1f}{cpu:>7.1f}  "
+                f"{common.pad(case.label, 30)}{common.pad(who, 8)}{shown:>5}{median:>9.1f}{high:>9.1f}{cpu:>7.1f}  "
                 f"{verdict}"
             )
     print()
-    print("load average: " + ", ".join(f"{load:.2f}" for load in os.getloadavg()))
+    print(common.load_average())
     print(f"target: p95 < {TARGET_P95_MS:.0f} ms")
     return 1 if failed else 0
 

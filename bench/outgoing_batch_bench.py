@@ -16,62 +16,25 @@ of the batch time is the ZIP, the progress UPDATEs and the storage. Target: ≤ 
 seconds per document (the 7-page cold target of bench/pdf_bench.py); exits 1 when missed.
 """
 
-import os
 import statistics
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import common
 
-BENCH_DATABASE_URL = os.environ.get(
-    "BENCH_OUTGOING_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/office_bench_outgoing"
+BENCH_DATABASE_URL = common.configure(
+    "BENCH_OUTGOING_DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/office_bench_outgoing",
+    eager=True,
 )
-os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
-os.environ["DJANGO_SETTINGS_MODULE"] = "office.settings"
-os.environ.setdefault("DEBUG", "0")  # DEBUG would record every query in memory
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-# The task runs in this process: the broker (Redis, or the embedded SQLite one) is never used.
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
 
 DOCUMENTS = 50
 TARGET_PER_DOCUMENT = 0.5
 
 HEADINGS = ("总体要求", "主要任务", "工作要求")
-
-
-def prepare_database():
-    """Create the benchmark's database (UTF-8, C.UTF-8 from template0: FIELD_NOTES.md) if missing."""
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(BENCH_DATABASE_URL)
-    name = parts.path.lstrip("/")
-    server = psycopg2.connect(
-        dbname="postgres",
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-    )
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(
-                sql.SQL(
-                    "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
-                    "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-                ).format(sql.Identifier(name))
-            )
-            print(f"created database {name} (UTF8, C.UTF-8)")
-    server.close()
 
 
 def people():
@@ -155,14 +118,8 @@ def make_documents(run):
 
 
 def main():
-    prepare_database()
-    import django
-
-    django.setup()
+    common.start_django(BENCH_DATABASE_URL)
     from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
 
     from documents import outgoing_batch
     from office.checks import harfbuzz_subset_available
@@ -215,7 +172,7 @@ def main():
 
     per_document = wall / DOCUMENTS
     renders.sort()
-    p95 = renders[max(0, round(0.95 * len(renders)) - 1)]
+    p95 = common.p95(renders)
     passed = per_document <= TARGET_PER_DOCUMENT
     print(f"import weasyprint: {import_seconds:.2f} s; warm-up render: {warmup_seconds:.2f} s")
     print(f"libharfbuzz-subset: {'yes' if harfbuzz_subset_available() else 'MISSING'}")
@@ -223,7 +180,7 @@ def main():
         f"ZIP: {members} PDFs, {job.pages} pages ({job.pages / DOCUMENTS:.1f} per document), "
         f"{size / 1e6:.1f} MB; done {job.done}/{job.total}"
     )
-    print("load average: " + ", ".join(f"{load:.2f}" for load in os.getloadavg()))
+    print(common.load_average())
     print()
     print(
         f"batch of {DOCUMENTS}, total:      {wall:7.2f} s wall, {cpu:6.2f} s CPU, "

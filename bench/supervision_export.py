@@ -19,30 +19,20 @@ in at most TARGET_SECONDS; exits 1 when missed.
 """
 
 import datetime
-import os
 import resource
 import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import common
 
-BENCH_DATABASE_URL = os.environ.get(
+BENCH_DATABASE_URL = common.configure(
     "BENCH_SUPERVISION_DATABASE_URL",
     "postgres://postgres@127.0.0.1:5432/office_bench_supervision",
+    eager=True,
 )
-os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
-os.environ["DJANGO_SETTINGS_MODULE"] = "office.settings"
-os.environ.setdefault("DEBUG", "0")  # DEBUG would record every query in memory
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-# The task runs in this process: the broker (Redis, or the embedded SQLite one) is never used.
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
 
 ITEMS = 10_000
 TARGET_SECONDS = 30.0
@@ -60,34 +50,6 @@ PROGRESS = (
     "项目已完成立项和用地预审，正在开展施工图设计，同步推进招标准备工作。",
     "已召开专题协调会研究推进，明确责任分工和时间节点，各项工作有序推进。",
 )
-
-
-def prepare_database():
-    """Create the benchmark's database (UTF-8, C.UTF-8 from template0: FIELD_NOTES.md) if missing."""
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(BENCH_DATABASE_URL)
-    name = parts.path.lstrip("/")
-    server = psycopg2.connect(
-        dbname="postgres",
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-    )
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(
-                sql.SQL(
-                    "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
-                    "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-                ).format(sql.Identifier(name))
-            )
-            print(f"created database {name} (UTF8, C.UTF-8)")
-    server.close()
 
 
 def people():
@@ -211,15 +173,8 @@ def export_once(supervisor, *, traced):
 
 
 def main():
-    prepare_database()
-    import django
-
-    django.setup()
+    common.start_django(BENCH_DATABASE_URL)
     from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-
     from openpyxl import load_workbook
 
     from supervision import export
@@ -230,13 +185,13 @@ def main():
     print(f"{count} items ready in {time.perf_counter() - began:.1f} s ({BENCH_DATABASE_URL})")
 
     stores = []
-    real_progress = export._progress
+    real_progress = export.job_progress
 
     def counted_progress(job, done):
         stores.append(done)
         real_progress(job, done)
 
-    export._progress = counted_progress
+    export.job_progress = counted_progress
     with tempfile.TemporaryDirectory(prefix="supervision-export-bench-") as folder:
         settings.MEDIA_ROOT = Path(folder) / "media"
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -248,12 +203,12 @@ def main():
             rows = sum(1 for _ in sheet.iter_rows(min_row=3, values_only=True))
         progress_stores = len(stores)
         _, traced_wall, _, peak = export_once(supervisor, traced=True)
-    export._progress = real_progress
+    export.job_progress = real_progress
 
     passed = wall <= TARGET_SECONDS and rows == job.total == job.done
     print(f"rows: {rows} (job done {job.done}/{job.total}); `done` stored {progress_stores} times")
     print(f"file: {size / 1e6:.2f} MB")
-    print("load average: " + ", ".join(f"{load:.2f}" for load in os.getloadavg()))
+    print(common.load_average())
     print()
     print(
         f"export of {job.total} rows: {wall:6.2f} s wall, {cpu:6.2f} s CPU, "

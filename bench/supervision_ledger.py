@@ -23,34 +23,20 @@ Target: p95 < 150 ms for each case; exits 1 when one misses it.
 import argparse
 import datetime
 import io
-import math
-import os
 import random
 import re
-import statistics
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import common
 
-BENCH_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/office_bench_supervision_ledger"
+BENCH_DATABASE_URL = common.configure(
+    "BENCH_DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/office_bench_supervision_ledger",
+    test_client=True,
+    memory_broker=True,
 )
-os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
-os.environ["DJANGO_SETTINGS_MODULE"] = "office.settings"
-os.environ["CELERY_BROKER_URL"] = "memory://"
-os.environ.setdefault("DEBUG", "0")  # DEBUG would record every query in memory
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("SECURE_COOKIES", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("CONN_MAX_AGE", "600")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 ITEMS = 100_000
 YEARS = 3
@@ -151,39 +137,6 @@ REPORT_COLUMNS = (
 
 def _pick(rng, weighted):
     return rng.choices([item for item, *_ in weighted], weights=[w for _, w, *_ in weighted])[0]
-
-
-def prepare_database(rebuild):
-    """Create the database (UTF-8, C.UTF-8 from template0: FIELD_NOTES.md) when missing, or drop
-    and recreate it with --rebuild."""
-    import psycopg2
-    from psycopg2 import sql
-
-    url = urlsplit(BENCH_DATABASE_URL)
-    name = url.path.lstrip("/")
-    server = psycopg2.connect(
-        host=url.hostname or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password or None,
-        dbname="postgres",
-    )
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = cursor.fetchone() is not None
-        if exists and rebuild:
-            cursor.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-            exists = False
-        if not exists:
-            cursor.execute(
-                sql.SQL(
-                    "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
-                    "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-                ).format(sql.Identifier(name))
-            )
-            print(f"created database {name} (UTF8, C.UTF-8)")
-    server.close()
 
 
 def people():
@@ -396,54 +349,16 @@ def filled():
 # --- the measurements --------------------------------------------------------------------------
 
 
-def p95(samples):
-    """Nearest-rank 95th percentile."""
-    ordered = sorted(samples)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
-
-
-NEXT_CURSOR = re.compile(r'href="[^"]*after=([A-Za-z0-9_-]+)"[^>]*>下一页')
 SUMMARY_TOTAL = re.compile(r'<div class="desk-stat-count">(\d+)</div>')
-
-
-def table_rows(html):
-    body = html.partition("<tbody>")[2].partition("</tbody>")[0]
-    return body.count("<tr") - body.count("colspan=")
 
 
 def measure(client, case, url):
     """(median ms, p95 ms, median CPU ms, rows shown, items in the summary strip)."""
-    params = dict(case.params)
-    for _ in range(case.page - 1):
-        found = NEXT_CURSOR.search(client.get(url, params).content.decode())
-        if found is None:
-            break
-        params["after"] = found[1]
-    for _ in range(WARMUP):
-        response = client.get(url, params)
-        assert response.status_code == 200, (case.label, response.status_code)
-    samples, cpu = [], []
-    for _ in range(RUNS):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url, params)
-        samples.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        assert response.status_code == 200, (case.label, response.status_code)
-    html = response.content.decode()
-    total = SUMMARY_TOTAL.search(html)
-    return (
-        statistics.median(samples),
-        p95(samples),
-        statistics.median(cpu),
-        table_rows(html),
-        int(total[1]) if total else 0,
+    median, high, cpu, html = common.time_page(
+        client, url, case.params, label=case.label, page=case.page, warmup=WARMUP, runs=RUNS
     )
-
-
-def pad(text, width):
-    """Left-align in a terminal, where a Chinese character takes two columns."""
-    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(0, width - columns)
+    total = SUMMARY_TOTAL.search(html)
+    return median, high, cpu, common.table_rows(html), int(total[1]) if total else 0
 
 
 def main():
@@ -452,11 +367,7 @@ def main():
     parser.add_argument("-k", default="", help="only the cases whose label contains this")
     args = parser.parse_args()
 
-    prepare_database(args.rebuild)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    common.start_django(BENCH_DATABASE_URL, rebuild=args.rebuild)
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
@@ -464,7 +375,6 @@ def main():
     from office.models import User
     from supervision.selectors import items_visible_to
 
-    call_command("migrate", interactive=False, verbosity=0)
     today = timezone.localdate()
     if filled():
         print(f"reusing {BENCH_DATABASE_URL} (run with --rebuild to start afresh)")
@@ -485,7 +395,7 @@ def main():
     )
     print()
     print(
-        f"{pad('case', 28)}{pad('user', 8)}{'items':>7}{'rows':>5}{'median':>9}{'p95':>9}"
+        f"{common.pad('case', 28)}{common.pad('user', 8)}{'items':>7}{'rows':>5}{'median':>9}{'p95':>9}"
         f"{'CPU':>7}  result"
     )
     url = reverse(URL_NAME)
@@ -501,11 +411,11 @@ def main():
             passed = high < TARGET_P95_MS or bool(case.url_name)
             failed |= not passed
             print(
-                f"{pad(case.label, 28)}{pad(who, 8)}{total:>7}{shown:>5}{median:>9.1f}"
+                f"{common.pad(case.label, 28)}{common.pad(who, 8)}{total:>7}{shown:>5}{median:>9.1f}"
                 f"{high:>9.1f}{cpu:>7.1f}  {'—' if case.url_name else 'PASS' if passed else 'FAIL'}"
             )
     print()
-    print("load average: " + ", ".join(f"{load:.2f}" for load in os.getloadavg()))
+    print(common.load_average())
     print(f"target: p95 < {TARGET_P95_MS:.0f} ms")
     return 1 if failed else 0
 

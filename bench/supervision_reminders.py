@@ -25,58 +25,21 @@ nowhere (the rows are written; sending them is the relay's bench, not this one).
 """
 
 import datetime
-import os
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import common
 
-BENCH_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/office_supervision_bench"
+BENCH_DATABASE_URL = common.configure(
+    "BENCH_DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/office_supervision_bench",
+    memory_broker=True,
 )
-os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
-os.environ["DJANGO_SETTINGS_MODULE"] = "office.settings"
-os.environ["CELERY_BROKER_URL"] = "memory://"
-os.environ.setdefault("DEBUG", "0")  # DEBUG would record every query in memory
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 ITEMS = 1_000_000
 UNITS = 30
 LEADERS = 5
 TARGET_SECONDS = 10.0
-
-
-def prepare_database():
-    """Create the bench database (UTF-8, C.UTF-8 from template0: FIELD_NOTES.md) when missing."""
-    import psycopg2
-    from psycopg2 import sql
-
-    url = urlsplit(BENCH_DATABASE_URL)
-    name = url.path.lstrip("/")
-    server = psycopg2.connect(
-        host=url.hostname or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password or None,
-        dbname="postgres",
-    )
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(
-                sql.SQL(
-                    "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
-                    "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-                ).format(sql.Identifier(name))
-            )
-            print(f"created database {name} (UTF8, C.UTF-8)")
-    server.close()
 
 
 def people():
@@ -217,18 +180,13 @@ def plans(day):
 
 
 def main():
-    prepare_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    common.start_django(BENCH_DATABASE_URL)
     from django.utils import timezone
 
     from office import calendar
     from supervision import reminders
     from supervision.models import SupervisionItem, Urging
 
-    call_command("migrate", interactive=False, verbosity=0)
     day = calendar.add_working_days(timezone.localdate(), 0)
     now = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
     fill(day)

@@ -5,64 +5,15 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from office.forms import LeadersField, MultipleFileField, UnitField, UnitsField
 from office.models import Clearance, Unit, Urgency, User
 from office.permissions import scope_for
-from office.roles import Role
+from office.selectors import active_leaders, responsible_units
 
 from .models import DocType, HandlingPolicy, IncomingDocument, Sender
 from .services import Registration
 
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern for multiple uploads)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 ATTACHMENT_HELP = "扫描件、PDF、OFD、Word 或图片，可多选；按文件内容识别类型。"
-
-
-def leaders():
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.LEADER)
-        .distinct()
-        .order_by("leader_order", "id")
-    )
-
-
-def handling_units():
-    """Units that can be given work: the bureaus, districts, companies and the office's sections."""
-    return Unit.objects.filter(is_active=True).exclude(
-        kind__in=(Unit.Kind.GOVERNMENT, Unit.Kind.OFFICE, Unit.Kind.HIGHER)
-    )
-
-
-class LeaderChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.real_name}（{obj.title}）" if obj.title else obj.real_name
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class UnitsChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 class RegistrationForm(forms.Form):
@@ -204,7 +155,7 @@ class ProposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="如：拟请××副市长阅示，由市××局牵头办理。",
     )
-    leaders = LeaderChoiceField(
+    leaders = LeadersField(
         label="呈送领导", queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     parallel = forms.BooleanField(
@@ -213,8 +164,8 @@ class ProposeForm(forms.Form):
         help_text="不勾选时按职务由低到高依次呈送，前一位领导批示后再送下一位；"
         "送副市长的件先经其联线副秘书长（联线领导服务制）。",
     )
-    lead_unit = UnitChoiceField(label="拟主办单位", queryset=Unit.objects.none(), required=False)
-    co_units = UnitsChoiceField(
+    lead_unit = UnitField(label="拟主办单位", queryset=Unit.objects.none(), required=False)
+    co_units = UnitsField(
         label="拟协办单位",
         queryset=Unit.objects.none(),
         required=False,
@@ -223,9 +174,9 @@ class ProposeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leaders"].queryset = leaders()
-        self.fields["lead_unit"].queryset = handling_units()
-        self.fields["co_units"].queryset = handling_units()
+        self.fields["leaders"].queryset = active_leaders()
+        self.fields["lead_unit"].queryset = responsible_units()
+        self.fields["co_units"].queryset = responsible_units()
 
 
 class InstructForm(forms.Form):
@@ -234,14 +185,14 @@ class InstructForm(forms.Form):
         label="转为督办事项（领导批示件，由督查室立项督办）", required=False
     )
     change_units = forms.BooleanField(label="指定或调整承办单位", required=False)
-    lead_unit = UnitChoiceField(label="主办单位", queryset=Unit.objects.none(), required=False)
-    co_units = UnitsChoiceField(
+    lead_unit = UnitField(label="主办单位", queryset=Unit.objects.none(), required=False)
+    co_units = UnitsField(
         label="协办单位",
         queryset=Unit.objects.none(),
         required=False,
         help_text="可多选（按住 Ctrl 点选）；不要再选主办单位。",
     )
-    further_leaders = LeaderChoiceField(
+    further_leaders = LeadersField(
         label="再呈其他领导",
         queryset=User.objects.none(),
         required=False,
@@ -251,9 +202,9 @@ class InstructForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = handling_units()
-        self.fields["co_units"].queryset = handling_units()
-        self.fields["further_leaders"].queryset = leaders().exclude(pk=user.pk)
+        self.fields["lead_unit"].queryset = responsible_units()
+        self.fields["co_units"].queryset = responsible_units()
+        self.fields["further_leaders"].queryset = active_leaders().exclude(pk=user.pk)
 
     def clean(self):
         data = super().clean()
@@ -263,8 +214,8 @@ class InstructForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    lead_unit = UnitChoiceField(label="主办单位", queryset=Unit.objects.none())
-    co_units = UnitsChoiceField(
+    lead_unit = UnitField(label="主办单位", queryset=Unit.objects.none())
+    co_units = UnitsField(
         label="协办单位",
         queryset=Unit.objects.none(),
         required=False,
@@ -287,8 +238,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = handling_units()
-        self.fields["co_units"].queryset = handling_units()
+        self.fields["lead_unit"].queryset = responsible_units()
+        self.fields["co_units"].queryset = responsible_units()
 
     def clean_deadline(self):
         day = self.cleaned_data["deadline"]
@@ -307,7 +258,7 @@ class AssignForm(forms.Form):
 
 
 class CirculateForm(forms.Form):
-    leaders = LeaderChoiceField(
+    leaders = LeadersField(
         label="传阅领导", queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     parallel = forms.BooleanField(
@@ -319,7 +270,7 @@ class CirculateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leaders"].queryset = leaders()
+        self.fields["leaders"].queryset = active_leaders()
 
 
 class InitialForm(forms.Form):

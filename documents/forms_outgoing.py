@@ -5,11 +5,11 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from office.forms import UnitField, UnitsField
 from office.models import Clearance, Unit, Urgency
 from office.numbering import DEFAULT_PATTERN, format_number
 from office.permissions import scope_for
 
-from .forms import UnitChoiceField, UnitsChoiceField
 from .models import Direction, NumberFamily, Seal
 from .models.outgoing import OUTGOING_DOC_TYPES
 from .services import Draft
@@ -34,7 +34,7 @@ class DraftForm(forms.Form):
     """起草 / 修改: the particulars in the order of the printed page, then the text."""
 
     doc_type = forms.ChoiceField(label="文种", choices=OUTGOING_DOC_TYPES, initial="notice")
-    issuing_unit = UnitChoiceField(
+    issuing_unit = UnitField(
         label="发文机关",
         queryset=Unit.objects.none(),
         help_text="机关代字和红头文字取自发文机关。",
@@ -45,7 +45,7 @@ class DraftForm(forms.Form):
         initial=Direction.DOWNWARD,
         help_text="上行文（请示、报告）在发文字号右侧印签发人。",
     )
-    main_recipients = UnitsChoiceField(
+    main_recipients = UnitsField(
         label="主送机关",
         queryset=Unit.objects.none(),
         required=False,
@@ -58,7 +58,7 @@ class DraftForm(forms.Form):
         required=False,
         help_text="主送单位较多时可写统称，如“各区人民政府，市政府各部门、各直属机构”；留空则印所选单位全称。",
     )
-    cc_recipients = UnitsChoiceField(
+    cc_recipients = UnitsField(
         label="抄送机关",
         queryset=Unit.objects.none(),
         required=False,
@@ -97,7 +97,7 @@ class DraftForm(forms.Form):
         label="附注", max_length=200, required=False, help_text="如“此件公开发布”。"
     )
     print_copies = forms.IntegerField(label="印制份数", min_value=1, max_value=10000, initial=1)
-    printing_unit = UnitChoiceField(label="印发机关", queryset=Unit.objects.none(), required=False)
+    printing_unit = UnitField(label="印发机关", queryset=Unit.objects.none(), required=False)
     note = forms.CharField(
         label="修改说明",
         max_length=200,
@@ -215,7 +215,7 @@ class AttachmentForm(forms.Form):
 class SubmitForm(forms.Form):
     """送审: the co-signing units are named now and asked after the last review level."""
 
-    co_sign_units = UnitsChoiceField(
+    co_sign_units = UnitsField(
         label="会签单位",
         queryset=Unit.objects.none(),
         required=False,
@@ -264,7 +264,7 @@ class DispatchForm(forms.Form):
 
 
 class SealAdminForm(forms.Form):
-    unit = UnitChoiceField(label="单位", queryset=Unit.objects.none())
+    unit = UnitField(label="单位", queryset=Unit.objects.none())
     name = forms.CharField(label="印章名称", max_length=60, help_text="如“珠海市人民政府”。")
     image = forms.FileField(
         label="印模图片", required=False, help_text="透明背景的 PNG，2 MB 以内。"

@@ -5,9 +5,9 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
+from office.forms import UnitFilterChoices
 from office.models import Clearance, Unit, Urgency
 from office.permissions import scope_for
-from office.selectors import unit_choices
 
 from .models import DocType, IncomingDocument
 from .search import DEFAULT_SORT, DONE, MAX_QUERY_LENGTH, OPEN, REGISTER_SORTS
@@ -102,15 +102,7 @@ class RegisterFilterForm(forms.Form):
             "全部密级", [(value, label) for value, label in Clearance.choices if value <= clearance]
         )
         # Read once, and only when the form is drawn (not for the htmx partial).
-        self._units = None
-        self.fields["lead_unit"].choices = self._unit_choices
-
-    def _unit_choices(self):
-        if self._units is None:
-            self._units = [("", "全部单位")] + [
-                (unit.pk, "　" * unit.depth + unit.short_name) for unit in unit_choices()
-            ]
-        return self._units
+        self.fields["lead_unit"].choices = UnitFilterChoices()
 
     def filters(self):
         """The valid filters as keyword arguments of register_queryset; invalid fields are left

@@ -25,10 +25,9 @@ import zipfile
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 
 from office.models import Clearance, PdfJob
-from office.pdf import tally_pages
+from office.pdf import finish_job, job_progress, tally_pages
 
 from .models import OutgoingDocument
 from .outgoing_print import TEMPLATE, render_outgoing
@@ -108,20 +107,6 @@ def _documents(job):
     return [by_pk.get(pk) for pk in ids]
 
 
-def _progress(job, done):
-    """A short UPDATE of its own (the task runs outside a transaction): the polling page sees it
-    at once."""
-    PdfJob.objects.filter(pk=job.pk).update(done=done)
-    job.done = done
-
-
-def _finish(job, *, status, last_error="", fields=()):
-    job.status = status
-    job.last_error = last_error
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "last_error", "finished_at", "done", *fields])
-
-
 def run_batch(job, *, on_progress=None):
     """Print the job's documents into one ZIP (see the module docstring) and return the job's
     final status. `on_progress(done, total)` is called after each document (tests, benchmark)."""
@@ -137,24 +122,24 @@ def run_batch(job, *, on_progress=None):
                         pdf = render_outgoing(document, final=document.state in FINAL_STATES)
                     except Exception as exc:
                         logger.exception("Batch %s: document %s failed", job.pk, document.pk)
-                        _finish(
+                        return finish_job(
                             job,
                             status=PdfJob.Status.FAILED,
+                            fields=("done",),
                             last_error=f"打印{label(document)}时出错（{type(exc).__name__}），"
                             "整批未生成。请稍后重试，或取消选择该件后重新批量打印。",
                         )
-                        return job.status
                     package.writestr(file_name(document), pdf)
-                _progress(job, index)
+                job_progress(job, index)
                 if on_progress is not None:
                     on_progress(index, job.total)
         if skipped == len(documents):
-            _finish(
+            return finish_job(
                 job,
                 status=PdfJob.Status.FAILED,
                 last_error="所选发文均已不存在或您已无权查看，未生成文件。",
+                fields=("done",),
             )
-            return job.status
         job.context = {**job.context, "printed": len(documents) - skipped}
         if skipped:
             job.context["note"] = f"另有{skipped}件发文已不存在或您已无权查看，未打印。"
@@ -163,8 +148,12 @@ def run_batch(job, *, on_progress=None):
             job.file.save(f"{job.pk}.zip", File(archive, name=f"{job.pk}.zip"), save=False)
         except OSError:
             logger.exception("Batch %s could not be stored", job.pk)
-            _finish(job, status=PdfJob.Status.FAILED, last_error="文件保存失败，系统将自动重试。")
+            finish_job(
+                job,
+                status=PdfJob.Status.FAILED,
+                last_error="文件保存失败，系统将自动重试。",
+                fields=("done",),
+            )
             raise
     job.pages = tally.pages if tally.complete else None
-    _finish(job, status=PdfJob.Status.READY, fields=("file", "pages", "context"))
-    return job.status
+    return finish_job(job, status=PdfJob.Status.READY, fields=("done", "file", "pages", "context"))

@@ -2,23 +2,16 @@
 
 from django import forms
 
-from documents.forms import MultipleFileField
+from office.forms import MultipleFileField
 from office.models import Unit, User
 from office.roles import Role
+from office.selectors import active_leaders
 
 from .models import MeetingType, Room, Topic
 from .services import TopicSubmission
 
 MATERIAL_HELP = "请示、方案、起草说明、征求意见汇总等，可多选；PDF、OFD、Word、图片或扫描件，按文件内容识别类型。"
 PICK_MANY = {"size": 8, "class": "pick-many"}
-
-
-def _leaders():
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.LEADER)
-        .distinct()
-        .order_by("leader_order", "id")
-    )
 
 
 def _consulted_units():
@@ -65,7 +58,7 @@ class TopicForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reporting_leader"].queryset = _leaders()
+        self.fields["reporting_leader"].queryset = active_leaders()
 
     def submission(self):
         data = self.cleaned_data
@@ -161,7 +154,7 @@ class PoolFilterForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by(
             "sort_order", "id"
         )
-        self.fields["leader"].queryset = _leaders()
+        self.fields["leader"].queryset = active_leaders()
 
     def filters(self):
         if not self.is_valid():
@@ -200,7 +193,7 @@ class MeetingTypeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["default_presider"].queryset = _leaders()
+        self.fields["default_presider"].queryset = active_leaders()
         self.fields["members"].queryset = (
             User.objects.filter(is_active=True)
             .exclude(groups__name__in=[Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR])

@@ -4,44 +4,12 @@ live in meetings/minutes.py, whose refusals come back on these forms."""
 from django import forms
 from django.db.models import Q
 
-from office.forms import DATE_INPUT
+from office.forms import DATE_INPUT, LeaderField, UnitField, UnitsField
 from office.models import Unit, User
-from office.roles import Role
+from office.selectors import active_leaders, responsible_units
 
 from .minutes import Decision, dispatch_units
 from .models import AgendaItem
-
-
-def leaders():
-    """责任领导: the active leaders in the office's order (领导排序)."""
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.LEADER)
-        .distinct()
-        .order_by("leader_order", "id")
-    )
-
-
-def responsible_units():
-    """Units that can be given a decided item: bureaus, districts, companies and the office's
-    sections (not the government, the office itself or a higher authority)."""
-    return Unit.objects.filter(is_active=True).exclude(
-        kind__in=(Unit.Kind.GOVERNMENT, Unit.Kind.OFFICE, Unit.Kind.HIGHER)
-    )
-
-
-class UnitField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class UnitsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class LeaderField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.real_name}（{obj.title}）" if obj.title else obj.real_name
 
 
 class AgendaItemField(forms.ModelChoiceField):
@@ -82,7 +50,7 @@ class DecisionForm(forms.Form):
         units = responsible_units()
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
-        self.fields["leader"].queryset = leaders()
+        self.fields["leader"].queryset = active_leaders()
 
     def decision(self):
         data = self.cleaned_data

@@ -23,9 +23,9 @@
 
 from django.utils import timezone
 
-from office.models import Unit
 from office.official_text import chinese_date, paragraphs
 from office.pdf import authority_mark_size, render_pdf
+from office.selectors import issuing_office_name
 
 from .minutes import _chinese
 from .models import Attendance, Minutes
@@ -43,16 +43,6 @@ WATERMARKS = {M.DRAFT: "征求意见稿", M.RETURNED: "征求意见稿", M.IN_RE
 
 def is_issued(minutes):
     return minutes.state in ISSUED
-
-
-def issuing_office():
-    """The office that prints the minutes: the government's office (政府办公室), else the
-    government itself."""
-    for kind in (Unit.Kind.OFFICE, Unit.Kind.GOVERNMENT):
-        unit = Unit.objects.filter(is_active=True, kind=kind).order_by("sort_order", "id").first()
-        if unit is not None:
-            return unit.name
-    return ""
 
 
 def _name(user):
@@ -120,7 +110,7 @@ def minutes_context(minutes):
         "authority_mark": mark,
         "mark_size": authority_mark_size(mark),
         "issue": f"第{minutes.issue_number}期" if issued and minutes.issue_number else "",
-        "issuer": issuing_office(),
+        "issuer": issuing_office_name(),
         "date": chinese_date(on),
         "paragraphs": paragraphs(minutes.body),
         "decided_items": decided_items(minutes),
@@ -281,7 +271,7 @@ def notice_context(meeting):
         "title": f"关于召开{meeting.title}的通知",
         "addressee": _addressees(rows),
         "paragraphs": paragraphs("\n".join(lines)),
-        "signatory": issuing_office(),
+        "signatory": issuing_office_name(),
         "date": chinese_date(meeting.created_at),
         "unsealed": True,
     }

@@ -48,6 +48,77 @@ class UnitChoiceField(forms.ModelChoiceField):
         ]
 
 
+# --- fields every duty's forms use ---------------------------------------------------------------
+
+
+class UnitField(forms.ModelChoiceField):
+    """A unit by its full name (the queryset is set by the form)."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class UnitsField(forms.ModelMultipleChoiceField):
+    """Several units by their full names."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+def leader_label(obj):
+    return f"{obj.real_name}（{obj.title}）" if obj.title else obj.real_name
+
+
+class LeaderField(forms.ModelChoiceField):
+    """A leader as 「姓名（职务）」."""
+
+    def label_from_instance(self, obj):
+        return leader_label(obj)
+
+
+class LeadersField(forms.ModelMultipleChoiceField):
+    """Several leaders as 「姓名（职务）」."""
+
+    def label_from_instance(self, obj):
+        return leader_label(obj)
+
+
+class UnitFilterChoices:
+    """The choices of a filter bar's unit select: 「全部单位」, then the unit tree by short name,
+    indented by depth. Read once, and only when something asks for them (the select is drawn, or
+    a value is validated) — not for an htmx request that redraws only the results. Set an
+    instance as a ChoiceField's `choices`."""
+
+    def __init__(self):
+        self._choices = None
+
+    def __call__(self):
+        if self._choices is None:
+            self._choices = [("", "全部单位")] + [
+                (unit.pk, "　" * unit.depth + unit.short_name) for unit in selectors.unit_choices()
+            ]
+        return self._choices
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern for multiple uploads)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 # --- units -------------------------------------------------------------------------------------
 
 

@@ -18,11 +18,13 @@ A thin wrapper around WeasyPrint (≥ 70, FIELD_NOTES.md "PDFs") that adds, to e
 WeasyPrint is imported on first render, not at import time: it costs about a second.
 """
 
+import base64
 import contextlib
 import dataclasses
 import datetime
 import functools
 import hashlib
+import io
 import logging
 import mimetypes
 import os
@@ -36,6 +38,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -198,6 +201,34 @@ def authority_mark_size(text):
         if characters * size <= TYPE_AREA_WIDTH_PT:
             return f"{size}pt"
     return f"{TYPE_AREA_WIDTH_PT / characters:.1f}pt"
+
+
+def letter_mark(unit):
+    """信函格式 (GB/T 9704 10.1): the authority's name alone — its header text without 「文件」
+    (「珠海市教育局」 for 「珠海市教育局文件」), or its name; "" without a unit."""
+    if unit is None:
+        return ""
+    return (unit.header_text or unit.name).removesuffix("文件") or unit.name
+
+
+# --- QR codes on prints (督办单, 答复函, 征询意见表) ----------------------------------------------
+
+QR_SCALE = 4  # pixels per module in the embedded PNG; the template sets the printed size
+QR_BORDER = 2  # quiet zone, in modules
+
+
+def qr_png(url):
+    """The segno QR code of `url` (error correction M, as the meetings' sign-in code) as PNG
+    bytes: QR_SCALE pixels per module, a QR_BORDER-module quiet zone."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=QR_SCALE, border=QR_BORDER)
+    return buffer.getvalue()
+
+
+def qr_data_uri(url):
+    """The QR code of `url` as a data: URI — the only kind of image the renderer fetches without
+    an allow-list."""
+    return "data:image/png;base64," + base64.b64encode(qr_png(url)).decode("ascii")
 
 
 # --- The URL fetcher: deny by default (FIELD_NOTES.md, "PDFs") --------------------------------
@@ -513,11 +544,21 @@ def _friendly_error(exc):
     return f"生成 PDF 时出错（{type(exc).__name__}），请稍后重试或联系系统管理员。"
 
 
-def _finish(job, *, status, last_error="", fields=()):
+def job_progress(job, done):
+    """Store how far a long job (batch print, ledger export) has come: a short UPDATE of its own
+    (the task runs outside a transaction), so the polling page sees it at once."""
+    PdfJob.objects.filter(pk=job.pk).update(done=done)
+    job.done = done
+
+
+def finish_job(job, *, status, last_error="", fields=()):
+    """Mark `job` READY or FAILED (with a message the requester can read), saving `fields` with
+    it; the job's final status."""
     job.status = status
     job.last_error = last_error
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "last_error", "finished_at", *fields])
+    return job.status
 
 
 def run_job(job):
@@ -529,17 +570,17 @@ def run_job(job):
         rendered = render_html(html)
     except Exception as exc:
         logger.exception("PDF job %s failed", job.pk)
-        _finish(job, status=PdfJob.Status.FAILED, last_error=_friendly_error(exc))
-        return job.status
+        return finish_job(job, status=PdfJob.Status.FAILED, last_error=_friendly_error(exc))
     try:
         job.file.save(f"{job.pk}.pdf", ContentFile(rendered.pdf), save=False)
     except OSError:
         logger.exception("PDF job %s could not be stored", job.pk)
-        _finish(job, status=PdfJob.Status.FAILED, last_error="PDF 文件保存失败，系统将自动重试。")
+        finish_job(
+            job, status=PdfJob.Status.FAILED, last_error="PDF 文件保存失败，系统将自动重试。"
+        )
         raise
     job.pages = rendered.pages
-    _finish(job, status=PdfJob.Status.READY, fields=("file", "pages"))
-    return job.status
+    return finish_job(job, status=PdfJob.Status.READY, fields=("file", "pages"))
 
 
 # --- The demo document (tests, benchmark, and a smoke test on a new server) ---------------------

@@ -102,6 +102,39 @@ def unit_people(unit_ids, roles=(Role.UNIT_HANDLER, Role.UNIT_HEAD)):
     )
 
 
+def active_leaders():
+    """The active leaders (责任领导, 送签领导, 汇报领导…) in the office's order (领导排序)."""
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.LEADER)
+        .distinct()
+        .order_by("leader_order", "id")
+    )
+
+
+def responsible_units():
+    """Units that can be given work (承办、牵头、责任单位): bureaus, districts, companies and the
+    office's sections — not the government, the office as a whole or a higher authority."""
+    return Unit.objects.filter(is_active=True).exclude(
+        kind__in=(Unit.Kind.GOVERNMENT, Unit.Kind.OFFICE, Unit.Kind.HIGHER)
+    )
+
+
+def issuing_office():
+    """The unit that issues the office's prints (督办单, 督查通报, 会议纪要, 会议通知): the
+    government's office (政府办公室), else the government itself; None when neither is set up."""
+    for kind in (Unit.Kind.OFFICE, Unit.Kind.GOVERNMENT):
+        unit = Unit.objects.filter(is_active=True, kind=kind).order_by("sort_order", "id").first()
+        if unit is not None:
+            return unit
+    return None
+
+
+def issuing_office_name():
+    """The issuing office's name, or "" when none is set up."""
+    office = issuing_office()
+    return office.name if office is not None else ""
+
+
 def liaison_candidates(*, exclude=None):
     """Active leaders (秘书长、副秘书长 hold the leader role) who can be someone's liaison."""
     qs = User.objects.filter(is_active=True, groups__name=Role.LEADER).order_by(

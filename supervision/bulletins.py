@@ -37,12 +37,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from office import numbering, trail
-from office.models import Clearance, Unit, User
+from office.models import Clearance, Unit
 from office.notifications import notify
 from office.official_text import chinese_date, paragraphs
 from office.pdf import authority_mark_size, render_pdf
-from office.roles import Role
-from office.selectors import unit_people
+from office.selectors import active_leaders, issuing_office_name, unit_people
 from office.workflow import Transition, Workflow
 
 from . import measures
@@ -106,11 +105,7 @@ def is_issued(bulletin):
 
 def signing_leaders():
     """The leaders a bulletin may be submitted to, in the office's order (领导排序)."""
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.LEADER)
-        .distinct()
-        .order_by("leader_order", "id")
-    )
+    return active_leaders()
 
 
 # --- the period and the title ------------------------------------------------------------------
@@ -542,16 +537,6 @@ def scope_sentence(bulletin):
 # --- the print (GB/T 9704, like the 纪要格式) -------------------------------------------------
 
 
-def issuing_office():
-    """The office the bulletin is issued by: the government's office (政府办公室), else the
-    government itself."""
-    for kind in (Unit.Kind.OFFICE, Unit.Kind.GOVERNMENT):
-        unit = Unit.objects.filter(is_active=True, kind=kind).order_by("sort_order", "id").first()
-        if unit is not None:
-            return unit.name
-    return ""
-
-
 def _chinese(n):
     digits = "零一二三四五六七八九"
     if n < 10:
@@ -593,7 +578,7 @@ def bulletin_context(bulletin, *, today=None):
     mark = bulletin.get_kind_display()
     on = bulletin.signed_at if issued and bulletin.signed_at else (today or timezone.localdate())
     figures = bulletin.figures or {}
-    office = issuing_office()
+    office = issuing_office_name()
     recipients = [unit.name for unit in bulletin.recipients.order_by("sort_order", "id")]
     overdue = [
         dict(row, deadline=chinese_date(datetime.date.fromisoformat(row["deadline"])))

@@ -39,6 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from office.calendar import Light
 from office.models import Clearance, PdfJob, Unit
 from office.official_text import chinese_date
+from office.pdf import finish_job, job_progress
 
 from . import measures
 from .filters import parse_ledger_filters, parse_ledger_order, statistic_chips
@@ -270,26 +271,17 @@ class _MovedFile(File):
         return self.file.name
 
 
-def _progress(job, done):
-    """A short UPDATE of its own (the task runs outside a transaction): the page sees it at once."""
-    PdfJob.objects.filter(pk=job.pk).update(done=done)
-    job.done = done
-
-
-def _finish(job, *, status, last_error="", fields=()):
-    job.status = status
-    job.last_error = last_error
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "last_error", "finished_at", "done", *fields])
-    return job.status
-
-
 def run_export(job, *, on_progress=None):
     """Build the job's workbook (see the module docstring); the job's final status.
     `on_progress(done, total)` is called each time `done` is stored (tests, benchmark)."""
     user = job.requested_by
     if not can_export(user):
-        return _finish(job, status=PdfJob.Status.FAILED, last_error="您已无权导出督查督办台账。")
+        return finish_job(
+            job,
+            status=PdfJob.Status.FAILED,
+            last_error="您已无权导出督查督办台账。",
+            fields=("done",),
+        )
     as_of = datetime.date.fromisoformat(job.context["as_of"])
     rows, held_back = export_rows(user, job.context.get("query", ""), as_of=as_of)
     job.total = rows.count()
@@ -297,7 +289,7 @@ def run_export(job, *, on_progress=None):
 
     def on_row(count):
         if count % PROGRESS_EVERY == 0:
-            _progress(job, count)
+            job_progress(job, count)
             if on_progress is not None:
                 on_progress(count, job.total)
 
@@ -310,9 +302,10 @@ def run_export(job, *, on_progress=None):
             )
         except Exception as exc:
             logger.exception("Ledger export %s failed", job.pk)
-            return _finish(
+            return finish_job(
                 job,
                 status=PdfJob.Status.FAILED,
+                fields=("done",),
                 last_error=f"导出台账时出错（{type(exc).__name__}），请稍后重试或联系系统管理员。",
             )
         job.total = written  # rows may have changed since the count
@@ -326,7 +319,12 @@ def run_export(job, *, on_progress=None):
                 job.file.save(f"{job.pk}.xlsx", _MovedFile(handle), save=False)
         except OSError:
             logger.exception("Ledger export %s could not be stored", job.pk)
-            _finish(job, status=PdfJob.Status.FAILED, last_error="文件保存失败，系统将自动重试。")
+            finish_job(
+                job,
+                status=PdfJob.Status.FAILED,
+                last_error="文件保存失败，系统将自动重试。",
+                fields=("done",),
+            )
             raise
     finally:
         try:
@@ -335,4 +333,4 @@ def run_export(job, *, on_progress=None):
             pass  # moved into place
     if on_progress is not None:
         on_progress(job.done, job.total)
-    return _finish(job, status=PdfJob.Status.READY, fields=("file", "total", "context"))
+    return finish_job(job, status=PdfJob.Status.READY, fields=("done", "file", "total", "context"))

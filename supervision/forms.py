@@ -7,66 +7,15 @@ import re
 
 from django import forms
 
-from office.forms import DATE_INPUT
+from office.forms import DATE_INPUT, LeaderField, MultipleFileField, UnitField, UnitsField
 from office.models import Clearance, Unit, User
-from office.roles import Role
+from office.selectors import active_leaders, responsible_units
 
 from .models import Cadence, Milestone, Source
 from .services import ItemPlan
 
 FILE_HELP = "PDF、OFD、Word、扫描件或图片，可多选，每个不超过 20 MB；按文件内容识别类型。"
 FILES_AGAIN = "出于安全原因，浏览器不会保留已选择的文件，请重新选择。"
-
-
-def leaders():
-    """责任领导: the active leaders in the office's order (领导排序)."""
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.LEADER)
-        .distinct()
-        .order_by("leader_order", "id")
-    )
-
-
-def responsible_units():
-    """Units that carry supervision items out: bureaus, districts, companies and the office's
-    sections — not the government, the office as a whole or a higher authority."""
-    return Unit.objects.filter(is_active=True).exclude(
-        kind__in=(Unit.Kind.GOVERNMENT, Unit.Kind.OFFICE, Unit.Kind.HIGHER)
-    )
-
-
-class UnitField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class UnitsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class LeaderField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.real_name}（{obj.title}）" if obj.title else obj.real_name
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern for multiple uploads)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 # --- 立项 --------------------------------------------------------------------------------------
@@ -161,7 +110,7 @@ class ItemForm(forms.Form):
         units = responsible_units()
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
-        self.fields["responsible_leader"].queryset = leaders()
+        self.fields["responsible_leader"].queryset = active_leaders()
         self.fields["classification"].choices = [
             (value, label) for value, label in Clearance.choices if value <= actor.clearance
         ]

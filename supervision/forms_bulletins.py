@@ -6,8 +6,9 @@ import datetime
 
 from django import forms
 
-from office.forms import DATE_INPUT
+from office.forms import DATE_INPUT, LeaderField, UnitsField
 from office.models import Unit
+from office.selectors import responsible_units
 
 from .bulletins import signing_leaders
 from .models import Bulletin
@@ -74,16 +75,6 @@ class BulletinTextForm(forms.Form):
         return cls(data, initial=initial, prefix="text")
 
 
-class LeaderField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.real_name}（{obj.title}）" if obj.title else obj.real_name
-
-
-class UnitsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class ConfirmForm(forms.Form):
     def __init__(self, *args, bulletin=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,10 +107,7 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args, bulletin=None, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Unit.objects.filter(is_active=True).exclude(
-            kind__in=(Unit.Kind.GOVERNMENT, Unit.Kind.OFFICE, Unit.Kind.HIGHER)
-        )
-        self.fields["units"].queryset = units.order_by("sort_order", "id")
+        self.fields["units"].queryset = responsible_units().order_by("sort_order", "id")
         if bulletin is not None:
             self.fields["units"].initial = list(bulletin.recipients.values_list("pk", flat=True))
 

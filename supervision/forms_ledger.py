@@ -8,10 +8,9 @@ from urllib.parse import urlencode
 from django import forms
 
 from office.calendar import Light
-from office.forms import DATE_INPUT
+from office.forms import DATE_INPUT, LeaderField, UnitFilterChoices
 from office.models import Unit, User
-from office.roles import Role
-from office.selectors import unit_choices
+from office.selectors import active_leaders
 
 from .filters import KEYWORD_LENGTH, STATISTIC_PARAMS, YEARS
 from .measures import LIGHT_LABELS
@@ -30,19 +29,6 @@ DATE_MESSAGE = "请按“年-月-日”填写日期，如 2026-06-30。"
 
 def _all(label, choices):
     return [("", label), *choices]
-
-
-def _leaders():
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.LEADER)
-        .distinct()
-        .order_by("leader_order", "id")
-    )
-
-
-class LeaderChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.real_name}（{obj.title}）" if obj.title else obj.real_name
 
 
 class LedgerFilterForm(forms.Form):
@@ -78,7 +64,7 @@ class LedgerFilterForm(forms.Form):
     lead_unit = forms.ModelChoiceField(
         label="牵头单位", required=False, queryset=Unit.objects.all()
     )
-    responsible_leader = LeaderChoiceField(
+    responsible_leader = LeaderField(
         label="责任领导", required=False, queryset=User.objects.none(), empty_label="全部领导"
     )
     year = forms.IntegerField(
@@ -113,17 +99,9 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_leader"].queryset = _leaders()
+        self.fields["responsible_leader"].queryset = active_leaders()
         # The unit tree is read only when the select is drawn (not for the htmx results).
-        self._units = None
-        self.fields["lead_unit"].choices = self._unit_choices
-
-    def _unit_choices(self):
-        if self._units is None:
-            self._units = [("", "全部单位")] + [
-                (unit.pk, "　" * unit.depth + unit.short_name) for unit in unit_choices()
-            ]
-        return self._units
+        self.fields["lead_unit"].choices = UnitFilterChoices()
 
     def clean(self):
         data = super().clean()

@@ -27,39 +27,35 @@ import datetime
 import io
 import itertools
 import re
-import secrets
-import time
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from office import xlsx
 from office.notifications import notify
+from office.selectors import active_leaders, responsible_units
 
 from . import permissions as can
 from . import services
-from .forms import leaders, responsible_units
 from .models import Cadence, Source, SupervisionItem
 
 MAX_MB = 5
-MAX_UNPACKED_MB = 100  # a ZIP bomb is refused before openpyxl reads it
+MAX_UNPACKED_MB = xlsx.MAX_UNPACKED_MB  # a ZIP bomb is refused before openpyxl reads it
 MAX_ROWS = 1000  # task rows in one file
 HEADER_SCAN_ROWS = 10  # a title row or two may stand above the header row
 MAX_COLUMNS = 40
 BLANK_RUN_END = 1000  # this many empty rows in a row end the table
 TITLE_LENGTH = 300  # SupervisionItem.title, Milestone.title
-NOT_XLSX = "请上传 Excel 文件（.xlsx 格式）。"
+NOT_XLSX = xlsx.NOT_XLSX
 DEFAULT_CADENCE = Cadence.QUARTERLY
 DEFAULT_REPORT_DAY = 25
 DEFAULT_WEEKDAY = 5  # 每周报送：星期五
@@ -192,24 +188,9 @@ WEEKDAY_WORDS = {
 # --- reading cells -----------------------------------------------------------------------------
 
 
-def _text(value):
-    """A cell as one line of text: whitespace runs (Alt+Enter breaks too) become one space."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def _header(value):
-    """A header cell as compared: no spaces, no required-mark, nothing after a bracket —
-    「*目标（年度目标，如…）」 reads 目标."""
-    text = re.sub(r"\s+", "", _text(value)).lstrip("*＊")
-    return re.split(r"[（(【\[]", text, maxsplit=1)[0]
+# Shared with every duty's import (office.xlsx): cells as text, headers as compared.
+_text = xlsx.cell_text
+_header = xlsx.header_text
 
 
 _HEADERS = {name: column.key for column in COLUMNS for name in (column.label, *column.aliases)}
@@ -255,21 +236,7 @@ def quarter_end(year, month):
 # --- the result of reading a file ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One error: the sheet's row number and the column it concerns (none for the whole file)."""
-
-    message: str
-    line: int | None = None
-    column: str = ""
-
-    def __str__(self):
-        if self.line is None:
-            return self.message
-        where = f"第{self.line}行"
-        return (
-            f"{where}“{self.column}”：{self.message}" if self.column else f"{where}：{self.message}"
-        )
+Problem = xlsx.Problem
 
 
 @dataclass
@@ -347,39 +314,14 @@ class ParsedFile:
 
 
 def _workbook(source):
-    """The workbook read-only, or a ValidationError: the type is judged from the content (a ZIP
-    package openpyxl can read as a workbook), never from the file name."""
-    try:
-        if hasattr(source, "seek"):
-            source.seek(0)
-        if not zipfile.is_zipfile(source):
-            raise ValidationError(NOT_XLSX)
-        if hasattr(source, "seek"):
-            source.seek(0)
-        with zipfile.ZipFile(source) as package:
-            unpacked = sum(entry.file_size for entry in package.infolist())
-        if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
-            raise ValidationError(
-                f"文件解压后超过 {MAX_UNPACKED_MB} MB，请删去无关的工作表和图片后再上传。"
-            )
-        if hasattr(source, "seek"):
-            source.seek(0)
-        return load_workbook(source, read_only=True, data_only=True)
-    except ValidationError:
-        raise
-    except Exception:  # any unreadable package — .xls, .docx, a damaged file — is refused alike
-        raise ValidationError(NOT_XLSX) from None
+    """The workbook read-only, or a ValidationError: the type is judged from the content, never
+    from the file name (office.xlsx)."""
+    return xlsx.open_workbook(source, max_unpacked_mb=MAX_UNPACKED_MB)
 
 
 def check_file(upload):
     """The upload's size and type; raises a ValidationError in Chinese."""
-    name = upload.name or "文件"
-    if not upload.size:
-        raise ValidationError(f"“{name}”是空文件。")
-    if upload.size > MAX_MB * 1024 * 1024:
-        raise ValidationError(f"“{name}”超过 {MAX_MB} MB 的大小上限。")
-    _workbook(upload).close()
-    upload.seek(0)
+    xlsx.check_file(upload, max_mb=MAX_MB, max_unpacked_mb=MAX_UNPACKED_MB)
 
 
 def _sheet(workbook):
@@ -414,7 +356,7 @@ class _Lookup:
             if unit.short_name and unit.short_name != unit.name:
                 self.units.setdefault(unit.short_name, []).append(unit)
         self.leaders = {}
-        for leader in leaders():
+        for leader in active_leaders():
             self.leaders.setdefault(leader.real_name, []).append(leader)
 
     def unit(self, name):
@@ -638,46 +580,26 @@ def parse_file(source, *, year, today):
 
 # --- the upload waiting between preview and import ---------------------------------------------
 
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+STORE = xlsx.UploadStore("supervision-imports", hours=STORE_HOURS)
 
 
 def _store_dir():
-    directory = Path(settings.VAR_DIR) / "supervision-imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    return STORE.directory()
 
 
 def stored_path(token):
     """The stored upload of `token`, or None (bad token, or removed since)."""
-    if not isinstance(token, str) or not _TOKEN.match(token):
-        return None
-    path = _store_dir() / f"{token}.xlsx"
-    return path if path.is_file() else None
+    return STORE.path(token)
 
 
 def store_upload(upload):
     """Keep a checked upload on the server under a random token (kept in the user's session);
     uploads abandoned for more than STORE_HOURS are removed on the way."""
-    directory = _store_dir()
-    cutoff = time.time() - STORE_HOURS * 3600
-    for old in directory.glob("*.xlsx"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except FileNotFoundError:
-            continue  # removed by another request meanwhile
-    token = secrets.token_hex(16)
-    upload.seek(0)
-    with open(directory / f"{token}.xlsx", "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return token
+    return STORE.store(upload)
 
 
 def discard(token):
-    path = stored_path(token)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    STORE.discard(token)
 
 
 # --- the import -----------------------------------------------------------------------------------
@@ -747,19 +669,7 @@ def import_tasks(parsed, *, actor, ip=None):
 
 # --- the sample workbook ------------------------------------------------------------------------
 
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-_WRAP = Alignment(wrap_text=True, vertical="center")
-
-
-def _head_row(sheet, labels):
-    for index, label in enumerate(labels, 1):
-        cell = sheet.cell(row=1, column=index, value=label)
-        cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_head_row = xlsx.head_row
 
 
 def sample_workbook(*, year):
@@ -797,8 +707,8 @@ def sample_workbook(*, year):
     guide.append(["列", "是否必填", "填写要求"])
     for cell in guide[3]:
         cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.border = _BORDER
+        cell.fill = xlsx.HEAD_FILL
+        cell.border = xlsx.BORDER
     for column in COLUMNS:
         guide.append([column.label, "必填" if column.required else "选填", column.help])
     guide.append([])
@@ -809,14 +719,14 @@ def sample_workbook(*, year):
     guide.column_dimensions["C"].width = 90
     for row in guide.iter_rows(min_row=4):
         for cell in row:
-            cell.alignment = _WRAP
+            cell.alignment = xlsx.WRAP
 
     names = workbook.create_sheet("单位和领导")
     names.append(["单位全称", "简称", "", "领导姓名", "职务"])
     for cell in names[1]:
         cell.font = Font(bold=True)
     units = list(responsible_units().order_by("name"))
-    people = list(leaders())
+    people = list(active_leaders())
     for index in range(max(len(units), len(people))):
         unit = units[index] if index < len(units) else None
         leader = people[index] if index < len(people) else None

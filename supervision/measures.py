@@ -23,12 +23,12 @@ done and are not counted):
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils import timezone
 
 from office.calendar import WARNING_WORKING_DAYS, Light, add_working_days
+from office.figures import percent
 
 from .models import SupervisionItem
 
@@ -147,12 +147,6 @@ def figure_q(figure, as_of=None):
         "overdue": not_closed & Q(deadline__lt=as_of),
         "open": not_closed,
     }[figure]
-
-
-def percent(part, whole):
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

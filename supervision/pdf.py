@@ -11,81 +11,35 @@ table when there are milestones, the reporting rules, the office and the date of
 seal (7.3.5), and a QR code of the item's page: scanning it opens the item after login and the
 same permission check as any other visit (the detail view's).
 
-The QR code is embedded as a data: URI — the PDF service's fetcher reads nothing else. An item
-not yet assigned prints with the watermark 「待交办」 and is dated today.
+The QR code (office.pdf.qr_data_uri) is embedded as a data: URI — the PDF service's fetcher reads
+nothing else. An item not yet assigned prints with the watermark 「待交办」 and is dated today.
 """
 
-import base64
-import io
-
-import segno
 from django.utils import timezone
 
-from office.models import Clearance, Unit
+from office.models import Clearance
 from office.official_text import chinese_date, paragraphs
-from office.pdf import authority_mark_size, render_pdf
+from office.pdf import (
+    authority_mark_size,
+    qr_data_uri,
+    qr_png,  # noqa: F401  (the notice's code, as the tests read it back)
+    render_pdf,
+)
+from office.pdf import letter_mark as authority_mark
+from office.selectors import issuing_office
 
-from .models import Cadence
+from .schedule import cadence_text
 from .workflow import item_url
 
 NOTICE_TEMPLATE = "supervision/pdf/notice.html"
 NOTICE_TITLE = "督办通知单"
 UNASSIGNED_WATERMARK = "待交办"
-QR_SCALE = 4  # pixels per module in the embedded PNG; printed at QR_SIZE whatever the scale
-QR_BORDER = 2  # quiet zone, in modules
-WEEKDAYS = "一二三四五"
-
-
-def issuing_office():
-    """The office that issues the 督办单: the government's office (政府办公室), else the
-    government itself; None when neither is set up."""
-    for kind in (Unit.Kind.OFFICE, Unit.Kind.GOVERNMENT):
-        unit = Unit.objects.filter(is_active=True, kind=kind).order_by("sort_order", "id").first()
-        if unit is not None:
-            return unit
-    return None
-
-
-def authority_mark(unit):
-    """信函格式 (10.1): the authority's name alone — the header text without 「文件」."""
-    if unit is None:
-        return ""
-    return (unit.header_text or unit.name).removesuffix("文件") or unit.name
-
-
-def report_cadence_text(item):
-    """报送要求 in the words a notice uses: 「每月25日前报送进展」, 「每季度末月（3、6、9、12月）
-    25日前报送进展」, 「每周五前报送进展」 (supervision.schedule's reporting days)."""
-    day = item.report_day
-    if item.report_cadence == Cadence.MONTHLY:
-        return f"每月{day}日前报送进展"
-    if item.report_cadence == Cadence.QUARTERLY:
-        return f"每季度末月（3、6、9、12月）{day}日前报送进展"
-    if item.report_cadence == Cadence.WEEKLY:
-        return f"每周{WEEKDAYS[min(max(day, 1), 5) - 1]}前报送进展"
-    return "不定期报送进展，工作取得重要进展时及时报送"
 
 
 def item_link(request, item):
     """The absolute URL the QR code carries: the item's page (login and permission checked
     there, as on every visit)."""
     return request.build_absolute_uri(item_url(item))
-
-
-def qr_code(url):
-    """The segno QR code of `url` (error correction M, as the meetings' sign-in code)."""
-    return segno.make(url, error="m")
-
-
-def qr_png(url):
-    """The QR code as PNG bytes: QR_SCALE pixels per module, a QR_BORDER-module quiet zone."""
-    buffer = io.BytesIO()
-    qr_code(url).save(buffer, kind="png", scale=QR_SCALE, border=QR_BORDER)
-    return buffer.getvalue()
-
-
-def qr_data_uri(url):
-    return "data:image/png;base64," + base64.b64encode(qr_png(url)).decode("ascii")
 
 
 def _name(user):
@@ -121,7 +75,7 @@ def notice_context(item, *, url, today=None):
         ("配合单位", "、".join(co_units) or "无"),
         ("责任领导", _name(item.responsible_leader)),
         ("办结时限", _deadline_text(item)),
-        ("报送要求", report_cadence_text(item)),
+        ("报送要求", cadence_text(item, notice=True)),
         ("交办日期", chinese_date(assigned) if assigned else "尚未交办"),
     ]
     milestones = [
@@ -150,7 +104,7 @@ def notice_context(item, *, url, today=None):
         "facts": facts,
         "paragraphs": paragraphs(item.requirement) or [{"level": 0, "text": item.title + "。"}],
         "milestones": milestones,
-        "report_text": report_cadence_text(item),
+        "report_text": cadence_text(item, notice=True),
         "signatory": office.name if office else "",
         "date": chinese_date(dated),
         "unsealed": True,

@@ -38,7 +38,7 @@ import datetime
 import itertools
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +46,7 @@ from django.utils import timezone
 from office import calendar
 from office.models import Unit, User
 from office.notifications import notify
+from office.reminders import sweep_chunks
 from office.selectors import unit_people
 
 from . import measures
@@ -187,29 +188,16 @@ class _Sweep:
         return self._units[unit_id]
 
     def send(self, kind):
-        """Every chunk of the kind's due items, one transaction each; returns reminders sent."""
+        """Every chunk of the kind's due items, one transaction each (office.reminders.
+        sweep_chunks); returns reminders sent."""
         queryset, key = due(kind, self.today)
         # Plain rows, not model instances: a run reads thousands of them.
-        queryset = queryset.values_list(*FIELDS, named=True)
-        order = (key, "id") if key != "id" else ("id",)
-        sent, after = 0, None
-        while True:
-            with transaction.atomic():
-                page = queryset
-                if after is not None:
-                    page = page.filter(_after(key, after))
-                chunk = list(
-                    page.select_for_update(skip_locked=True, of=("self",)).order_by(*order)[
-                        :CHUNK_SIZE
-                    ]
-                )
-                if not chunk:
-                    return sent
-                last = chunk[-1]
-                after = (getattr(last, key), last.id) if key != "id" else (last.id,)
-                sent += self.remind(kind, chunk)
-            if len(chunk) < CHUNK_SIZE:
-                return sent
+        return sweep_chunks(
+            queryset.values_list(*FIELDS, named=True),
+            key=key,
+            size=CHUNK_SIZE,
+            handle=lambda chunk: self.remind(kind, chunk),
+        )
 
     def remind(self, kind, chunk):
         """Record the chunk's reminders (one INSERT … ON CONFLICT DO NOTHING) and tell each
@@ -288,15 +276,6 @@ class _Sweep:
             url=f"{reverse('supervision:ledger')}?state=open&light={light}",
             urgent=urgent,
         )
-
-
-def _after(key, after):
-    """Rows after the last one read, by the index key (keyset); the first clause lets the index
-    range start there."""
-    if key == "id":
-        return Q(id__gt=after[0])
-    value, pk = after
-    return Q(**{f"{key}__gte": value}) & (Q(**{f"{key}__gt": value}) | Q(id__gt=pk))
 
 
 def _insert(kind, day, now, messages):

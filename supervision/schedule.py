@@ -17,6 +17,27 @@ from .models import Cadence
 FIRST_REPORT_AFTER_DAYS = 7
 
 _QUARTER_END_MONTHS = (3, 6, 9, 12)
+WEEKDAYS = "一二三四五"
+
+
+def cadence_text(item, *, notice=False):
+    """报送周期 in words, for anything with `report_cadence` and `report_day` (an item, an
+    import row): on a page as people say it — 每月 25 日前, 每季度末月 25 日前, 每周星期五,
+    不定期; with `notice`, the 报送要求 sentence of a 督办单 — 「每月25日前报送进展」,
+    「每季度末月（3、6、9、12月）25日前报送进展」, 「每周五前报送进展」. A weekly day is
+    clamped to Monday–Friday, as report_day_after reads it."""
+    day = item.report_day
+    cadence = item.report_cadence
+    if cadence == Cadence.WEEKLY:
+        weekday = WEEKDAYS[min(max(day, 1), 5) - 1]
+        return f"每周{weekday}前报送进展" if notice else f"每周星期{weekday}"
+    if cadence == Cadence.MONTHLY:
+        return f"每月{day}日前报送进展" if notice else f"每月 {day} 日前"
+    if cadence == Cadence.QUARTERLY:
+        return (
+            f"每季度末月（3、6、9、12月）{day}日前报送进展" if notice else f"每季度末月 {day} 日前"
+        )
+    return "不定期报送进展，工作取得重要进展时及时报送" if notice else "不定期"
 
 
 def _day_of(year, month, day):

@@ -13,10 +13,12 @@ disagree, and the disagreement is recorded), 合法性审查 by the legal advise
 不合法, returned and resubmitted), the pool, 安排上会 — and so is every meeting (the notice, 参加
 or 请假 with a reason, 签到, 会议已召开, 缓议 of a topic now and then) and its minutes (起草 with
 the decided items, 送审, sometimes 退回修改, 签发 by the presiding leader with the series' next
-期号, 印发, 归档, and 已审议 for the topics). The stories are cut at the present moment: recent
-minutes are still being drafted or reviewed, the next two weeks' meetings are planned and wait for
-answers, and topics in flight wait at every step so that each demo unit, the legal adviser, the
-secretaries and every presiding leader find work.
+期号, 印发 with a 签收回执 for each unit concerned, signed for by the unit or recorded by the
+secretary, 归档, and 已审议 for the topics). The stories are cut at the present moment: recent
+minutes are still being drafted or reviewed, minutes dispatched just now wait for some units to
+sign for them (and one unit is past its deadline on earlier minutes), the next two weeks' meetings
+are planned and wait for answers, and topics in flight wait at every step so that each demo unit,
+the legal adviser, the secretaries and every presiding leader find work.
 
 期号 are those of office.numbering's registers (key: the series' minutes title, "2026年第12期"),
 contiguous per series and year in the order of 签发. Everything is drawn from random generators
@@ -34,6 +36,7 @@ from ..minutes import ISSUE_PATTERN
 from ..models import Meeting, MeetingType, Topic
 from .configuration import seed_configuration
 from .planner import Planner
+from .receipts import Receipts
 from .writer import write
 
 __all__ = ["seed_meetings"]
@@ -106,6 +109,7 @@ def seed_meetings(demo):
     planner = Planner(demo, types, rooms, advisers, timezone.now())
     stories = planner.plan()
     stories += planner.in_flight(types[MeetingType.Kind.EXECUTIVE])
+    Receipts(planner.clock, planner.now).tell(stories)
     counters = _number(stories)
     write(_fresh(stories, types))
     for (key, year), number in counters.items():

@@ -22,15 +22,16 @@ from ..models import (
     Topic,
     TopicOpinion,
 )
-from . import texts
+from . import receipts, texts
 from .configuration import DEPUTY_SECRETARIES_GENERAL, VICE_MAYORS
-from .story import Clock, Cut, IssueText, Story, short
+from .story import CLOSES, OPENS, Clock, Cut, IssueText, Story, short
 
 K = MeetingType.Kind
 TS, MS, NS = Topic.State, Meeting.State, Minutes.State
 WORK_SLOTS = ((9, 0), (10, 30), (14, 30), (16, 0))
 WORK_ROOMS = ("first", "second", "executive")
 HORIZON_DAYS = 14  # upcoming meetings already planned
+DISPATCHED_JUST_NOW = 15  # working days ago, the meeting whose minutes are dispatched just now
 EXECUTIVE_SKIP = 0.01  # a week without an executive meeting (leaders away)
 WORK_MEETINGS_PER_DAY = ((0, 1, 2), (48, 44, 8))
 
@@ -123,7 +124,8 @@ class Planner:
 
     def _holds(self, stories):
         """The latest meeting each presider held a few days ago waits for them to sign its
-        minutes (审核中); every leader who presides has minutes to sign."""
+        minutes (审核中); every leader who presides has minutes to sign. One meeting's minutes
+        are dispatched just now."""
         cutoff = self.clock.days[self.clock.index(self.today) - 4]
         for key in ("mayor", *VICE_MAYORS):
             presider = self.users[key]
@@ -135,6 +137,16 @@ class Planner:
             ]
             if mine:
                 mine[-1].hold = NS.IN_REVIEW
+        # The latest executive or plenary meeting of three weeks ago has its minutes signed long
+        # since; they are dispatched (印发) just now, so that units still have them to sign for.
+        cutoff = self.clock.days[self.clock.index(self.today) - DISPATCHED_JUST_NOW]
+        topical = [
+            s
+            for s in stories
+            if s.cast[3] and not s.hold and timezone.localtime(s.meeting.starts_at).date() <= cutoff
+        ]
+        if topical:
+            topical[-1].hold = NS.DISPATCHED
 
     def _topic_meeting(self, kind, day, title):
         rng = random.Random(f"{kind}-{day}")
@@ -648,11 +660,32 @@ class Planner:
                     IssueText(minutes, False),
                 )
         at = clock.later(rng, at, rng.randint(1, 2))
-        self.step_move(story, minutes, at, drafter, "dispatch", "印发", NS.DISPATCHED)
+        if story.hold == NS.DISPATCHED:
+            at = self._just_now(rng, at)
+        opinion = receipts.dispatch_opinion(receipts.recipients(story))
+        self.step_move(story, minutes, at, drafter, "dispatch", "印发", NS.DISPATCHED, opinion)
         minutes.dispatched_at = at
+        if story.hold == NS.DISPATCHED:
+            raise Cut
         at = clock.later(rng, at, rng.randint(5, 20))
         self.step_move(story, minutes, at, drafter, "file", "归档", NS.FILED)
         minutes.filed_on = timezone.localtime(at).date()
+
+    def _just_now(self, rng, after):
+        """A moment one to five office hours before now, counting only office time (OPENS to
+        CLOSES on working days), and not before `after`."""
+        clock = self.clock
+        back = datetime.timedelta(minutes=rng.randint(60, 300))
+        now = timezone.localtime(self.now, clock.tz)
+        index = clock.index(now.date())
+        end = min(self.now, clock.at(clock.days[index], CLOSES))
+        while True:
+            available = max(end - clock.at(clock.days[index], OPENS), datetime.timedelta())
+            if back <= available:
+                return max(after, end - back)
+            back -= available
+            index -= 1
+            end = clock.at(clock.days[index], CLOSES)
 
     def step_move(self, story, obj, at, actor, action, label, to_state, opinion=""):
         if at > self.now:

@@ -44,6 +44,7 @@ class Story:
     attendances: list = field(default_factory=list)
     minutes: Minutes | None = None
     decided: list = field(default_factory=list)  # (DecidedItem, [co Units])
+    receipts: list = field(default_factory=list)  # MinutesReceipt, once dispatched
     events: list = field(
         default_factory=list
     )  # (at, actor, action, label, before, after, opinion, obj)

@@ -1,5 +1,6 @@
 """Writing the told stories in bulk: topics and their coordination opinions, meetings with their
-agenda and attendance, minutes with their decided items and 期号 (SerialNumber), and the trail."""
+agenda and attendance, minutes with their decided items, 签收回执 and 期号 (SerialNumber), and the
+trail."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -7,7 +8,16 @@ from django.db import connection
 from office.models import SerialNumber, User
 from office.seed.rows import BATCH, TRAIL_COLUMNS, insert_rows
 
-from ..models import AgendaItem, Attendance, DecidedItem, Meeting, Minutes, Topic, TopicOpinion
+from ..models import (
+    AgendaItem,
+    Attendance,
+    DecidedItem,
+    Meeting,
+    Minutes,
+    MinutesReceipt,
+    Topic,
+    TopicOpinion,
+)
 
 
 def write(stories):
@@ -25,6 +35,7 @@ def write(stories):
         [through(decideditem_id=item.pk, unit_id=unit.pk) for item, cos in items for unit in cos],
         batch_size=BATCH,
     )
+    MinutesReceipt.objects.bulk_create([r for s in stories for r in s.receipts], batch_size=BATCH)
     minutes_type = ContentType.objects.get_for_model(Minutes)
     SerialNumber.objects.bulk_create(
         [

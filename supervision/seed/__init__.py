@@ -8,6 +8,9 @@ the order of 立项, their counter raised past them. Idempotent: an item is made
 has none (the generic source link) or, for items opened by hand, no item of that source, title
 and year exists; trail rows are written only for what this run made. No notifications: the
 demo's people find their work on their desks and in the ledger.
+
+Then the 督查通报 of the last three complete months, drafted, signed off and dispatched through
+supervision.bulletins itself, and a 督查专报 in draft (supervision.seed.bulletins).
 """
 
 import datetime
@@ -20,6 +23,7 @@ from office.seed.rows import WorkingDays, raise_counter
 
 from ..models import ItemGroup, Source, SupervisionItem
 from ..services import NUMBER_KEY, NUMBER_PATTERN
+from .bulletins import seed_bulletins
 from .life import Clock, Life
 from .sources import Sources, rng_for
 from .writer import write
@@ -114,7 +118,8 @@ def _link(stories, clock):
 
 
 def seed_supervision(demo):
-    """A year of 督查督办 up to now. Returns {"supervision_items": {督办编号: id}}."""
+    """A year of 督查督办 up to now, and the bulletins of the last months. Returns
+    {"supervision_items": {督办编号: id}, "bulletins": {"督查通报 2026年10月": id}}."""
     now = timezone.now()
     tz = timezone.get_current_timezone()
     today = timezone.localdate(now)
@@ -134,4 +139,4 @@ def seed_supervision(demo):
     for year, number in last.items():
         raise_counter(NUMBER_KEY, year, number)
     made = dict(SupervisionItem.objects.values_list("item_number", "pk"))
-    return {"supervision_items": made}
+    return {"supervision_items": made, "bulletins": seed_bulletins(demo, today)}

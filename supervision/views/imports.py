@@ -19,11 +19,10 @@ from django.views.decorators.http import require_POST
 
 from office.trail import client_ip
 
-from .. import imports
+from .. import imports, schedule
 from .. import permissions as can
 from ..forms_imports import WorkReportUploadForm
 from ..models import Source
-from .items import cadence_text
 
 SESSION_KEY = "supervision_work_report_import"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,7 +81,7 @@ def import_preview(request):
         imports.stored_path(pending["token"]), year=pending["year"], today=timezone.localdate()
     )
     for row in parsed.rows:
-        row.report_text = cadence_text(row)
+        row.report_text = schedule.cadence_text(row)
     context = {"parsed": parsed, "pending": pending, "problems": [str(p) for p in parsed.problems]}
     return render(request, "supervision/import_preview.html", context)
 

@@ -26,14 +26,13 @@ from office.workflow import InvalidTransition
 from .. import forms, measures, schedule, services, similar
 from .. import permissions as can
 from .. import workflow as flow
-from ..models import Cadence, Extension, ProgressReport, ReportFile, SupervisionItem
+from ..models import Extension, ProgressReport, ReportFile, SupervisionItem
 from ..selectors import item_get_or_404, items_visible_to
 
 S = SupervisionItem.State
 REPORTING = (S.ASSIGNED, S.IN_PROGRESS)
 # An item's lists on its page are bounded; the newest are shown.
 LIST_LIMIT = 100
-WEEKDAYS = "一二三四五"
 
 
 def _refusal(exc):
@@ -49,18 +48,6 @@ def _items():
 
 def _item_or_404(request, pk):
     return item_get_or_404(request.user, pk, _items())
-
-
-def cadence_text(item):
-    """报送周期 as people say it: 每月 25 日前, 每周星期五, 不定期."""
-    day = item.report_day
-    if item.report_cadence == Cadence.WEEKLY:
-        return f"每周星期{WEEKDAYS[min(max(day, 1), 5) - 1]}"
-    if item.report_cadence == Cadence.MONTHLY:
-        return f"每月 {day} 日前"
-    if item.report_cadence == Cadence.QUARTERLY:
-        return f"每季度末月 {day} 日前"
-    return "不定期"
 
 
 # --- 立项 --------------------------------------------------------------------------------------
@@ -323,7 +310,7 @@ def _page(request, item, *, bound=None, review=None, decision=None, status=200):
         )
         if item.is_open
         else None,
-        "cadence": cadence_text(item),
+        "cadence": schedule.cadence_text(item),
         "co_units": list(item.co_units.all()),
         "milestones": list(item.milestones.all()),
         "steps": steps,

@@ -1,7 +1,8 @@
 """The demo's year of 办会 (meetings.seed, DOMAIN.md §5): its size, rooms never double-booked,
 期号 without gaps per series and year, minutes only for meetings held, decided topics with signed
-minutes, attendance, a trail that chains every state, work waiting for every demo persona, and a
-second run that adds nothing.
+minutes, attendance, 签收回执 of dispatched minutes as dispatch / sign_for / record_receipt make
+them, a trail that chains every state, work waiting for every demo persona, and a second run that
+adds nothing.
 
 The demo (core and 办会 only: the documents' seeders test their own data) is seeded once for the
 module inside a transaction rolled back at the end (the trail refuses DELETE); each test runs in a
@@ -15,13 +16,15 @@ from collections import defaultdict
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.test import override_settings
 from django.utils import timezone
 
 from meetings import permissions as can
-from meetings.minutes import decided_items_to_supervise
+from meetings.desk import meetings_desk_items
+from meetings.minutes import decided_items_to_supervise, dispatch_units
 from meetings.models import (
+    SIGNING_HOURS,
     AgendaItem,
     Attendance,
     DecidedItem,
@@ -29,6 +32,7 @@ from meetings.models import (
     Meeting,
     MeetingType,
     Minutes,
+    MinutesReceipt,
     Room,
     Topic,
     TopicOpinion,
@@ -39,8 +43,9 @@ from meetings.selectors import (
     topic_pool,
     topics_visible_to,
 )
-from office.calendar import add_working_days
+from office.calendar import Light, add_working_days, add_working_hours
 from office.models import SerialCounter, SerialNumber, TrailEvent, User
+from office.permissions import scope_for
 from office.roles import Role
 from office.seed import run_seeders
 
@@ -222,6 +227,76 @@ def test_attendance_leave_observers_and_sign_in(demo):
         ).exists()
 
 
+def test_dispatched_minutes_have_a_receipt_per_unit_concerned(demo):
+    dispatched = Minutes.objects.filter(state__in=(NS.DISPATCHED, NS.FILED)).select_related(
+        "meeting"
+    )
+    assert dispatched.count() > 100
+    assert not MinutesReceipt.objects.exclude(minutes__in=dispatched).exists()
+    minutes_type = ContentType.objects.get_for_model(Minutes)
+    opinions = dict(
+        TrailEvent.objects.filter(content_type=minutes_type, action="dispatch").values_list(
+            "object_id", "opinion"
+        )
+    )
+    for minutes in dispatched:
+        units = dispatch_units(minutes)
+        receipts = list(minutes.receipts.order_by("id"))
+        assert [r.unit_id for r in receipts] == [u.pk for u in units], minutes
+        assert opinions[minutes.pk] == "印发：" + "、".join(u.name for u in units)
+        due = add_working_hours(minutes.dispatched_at, SIGNING_HOURS)
+        assert {(r.sent_at, r.due_at) for r in receipts} == {(minutes.dispatched_at, due)}
+
+
+def test_receipts_signed_by_the_unit_or_recorded_by_the_secretary(demo):
+    now = timezone.now()
+    receipts = MinutesReceipt.objects.select_related("minutes", "unit", "received_by")
+    signing = can.units_that_sign(receipts.values_list("unit_id", flat=True))
+    assert signing and receipts.exclude(unit__in=signing).exists()
+    minutes_type = ContentType.objects.get_for_model(Minutes)
+    trail = defaultdict(list)
+    for row in TrailEvent.objects.filter(
+        content_type=minutes_type, action__in=("sign_for", "record_receipt")
+    ).values_list("object_id", "action", "action_label", "actor", "at", "opinion"):
+        trail[row[0]].append(row[1:])
+    signed = receipts.filter(received_at__isnull=False)
+    for r in signed:
+        assert r.sent_at < r.received_at <= now, r
+        if r.unit_id in signing:
+            scope = scope_for(r.received_by)
+            assert r.unit_id in scope.unit_ids and scope.roles & set(can.SIGNING_ROLES), r
+            event = ("sign_for", "签收", r.received_by_id, r.received_at, r.unit.name)
+        else:
+            assert can.is_secretary(r.received_by), r
+            opinion = f"{r.unit.name}（单位在本系统中无人签收，由秘书登记）"
+            event = ("record_receipt", "登记签收", r.received_by_id, r.received_at, opinion)
+        assert event in trail[r.minutes_id], r
+    assert sum(len(events) for events in trail.values()) == signed.count()
+    # Most units sign within hours, well before their deadline; heads sign now and then.
+    assert signed.filter(received_at__lte=F("due_at")).count() >= 0.85 * signed.count()
+    heads = User.objects.filter(groups__name=Role.UNIT_HEAD)
+    assert signed.filter(received_by__in=heads).exists()
+
+
+def test_a_few_recent_receipts_wait_one_of_them_red(demo):
+    now = timezone.now()
+    unsigned = MinutesReceipt.objects.filter(received_at__isnull=True).select_related("minutes")
+    assert 2 <= unsigned.count() <= 20
+    dispatched = Minutes.objects.filter(dispatched_at__isnull=False)
+    latest = dispatched.order_by("-dispatched_at").values_list("pk", flat=True)[:10]
+    assert {r.minutes_id for r in unsigned} <= set(latest)
+    red = [r for r in unsigned if r.due_at < now]
+    waiting = [r for r in unsigned if r.due_at >= now]
+    assert red and waiting
+    # The red one is on the desk of a person of its unit, red.
+    (late,) = [r for r in red if r.unit_id in can.units_that_sign([r.unit_id])][:1]
+    person = User.objects.filter(unit=late.unit_id, groups__name__in=can.SIGNING_ROLES).first()
+    title = f"{late.minutes.meeting.meeting_type.minutes_title} {late.minutes.issue_text}"
+    assert any(
+        item.title == title and item.light == Light.RED for item in meetings_desk_items(person)
+    )
+
+
 def test_the_trail_chains_every_state(demo):
     for model in (Topic, Meeting, Minutes):
         content_type = ContentType.objects.get_for_model(model)
@@ -303,6 +378,8 @@ def test_running_again_adds_nothing(seeded):
             Minutes.objects.count(),
             DecidedItem.objects.count(),
             DecidedItem.co_units.through.objects.count(),
+            MinutesReceipt.objects.count(),
+            MinutesReceipt.objects.filter(received_at__isnull=True).count(),
             MeetingType.objects.count(),
             Room.objects.count(),
             LegalAdviser.objects.count(),

@@ -18,6 +18,7 @@ from office.models import Clearance, TrailEvent
 from office.official_text import chinese_date
 from supervision import pdf, services, workflow
 from supervision.models import Cadence, Source, SupervisionItem
+from supervision.schedule import cadence_text
 from tests.meetings.test_minutes_pdf import read, text_lines
 
 REQUIREMENT = (
@@ -193,9 +194,9 @@ def test_the_reporting_rule_in_words():
     def item(cadence, day):
         return SupervisionItem(report_cadence=cadence, report_day=day)
 
-    assert pdf.report_cadence_text(item(Cadence.MONTHLY, 25)) == "每月25日前报送进展"
-    assert pdf.report_cadence_text(item(Cadence.WEEKLY, 5)) == "每周五前报送进展"
-    assert pdf.report_cadence_text(item(Cadence.WEEKLY, 1)) == "每周一前报送进展"
-    assert pdf.report_cadence_text(item(Cadence.NONE, 25)) == (
+    assert cadence_text(item(Cadence.MONTHLY, 25), notice=True) == "每月25日前报送进展"
+    assert cadence_text(item(Cadence.WEEKLY, 5), notice=True) == "每周五前报送进展"
+    assert cadence_text(item(Cadence.WEEKLY, 1), notice=True) == "每周一前报送进展"
+    assert cadence_text(item(Cadence.NONE, 25), notice=True) == (
         "不定期报送进展，工作取得重要进展时及时报送"
     )

@@ -2,7 +2,8 @@
 scale of one city office, meeting decisions linked to their decided items exactly as sign-off
 links them, 督办编号 without gaps, a completion rate near 90% for the items due, every light
 showing now, open items whose light dates are what supervision.schedule computes, work waiting
-for the demo's people, and a second run that adds nothing.
+for the demo's people, the last three months' 督查通报 signed and dispatched with the figures the
+real functions take (and a 督查专报 in draft), and a second run that adds nothing.
 
 The demo (core, 收文 for the leaders' instructions, 办会 for the decided items, then 督查督办) is
 seeded once for the module inside a transaction rolled back at the end (the trail refuses
@@ -27,11 +28,12 @@ from meetings.minutes import decided_items_to_supervise
 from meetings.models import DecidedItem
 from meetings.supervise import item_title, source_label
 from office.calendar import Light, working_days_between
-from office.models import SerialCounter, SerialNumber, TrailEvent
+from office.models import Notification, SerialCounter, SerialNumber, TrailEvent
 from office.seed import run_seeders
-from supervision import measures, schedule
+from supervision import bulletins, measures, schedule
 from supervision.intake import instruction_candidates
 from supervision.models import (
+    Bulletin,
     Cadence,
     Extension,
     ItemGroup,
@@ -42,6 +44,7 @@ from supervision.models import (
     Urging,
 )
 from supervision.seed import seed_supervision
+from supervision.selectors import bulletins_visible_to
 from supervision.services import NUMBER_KEY
 
 pytestmark = pytest.mark.django_db
@@ -298,6 +301,78 @@ def test_trail_of_every_step(demo):
     assert trail.filter(action="urge").count() == manual
 
 
+def last_months(count):
+    """[(first day, last day)] of the last `count` complete months, oldest first."""
+    end = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    months = []
+    for _ in range(count):
+        months.insert(0, (end.replace(day=1), end))
+        end = end.replace(day=1) - datetime.timedelta(days=1)
+    return months
+
+
+def test_monthly_bulletins_signed_and_dispatched_with_the_real_figures(demo):
+    users = demo["users"]
+    supervisor, signer = users["supervisor_chief"], users["secretary_general"]
+    monthly = list(Bulletin.objects.filter(kind=Bulletin.Kind.BULLETIN).order_by("period_start"))
+    assert [(b.period_start, b.period_end) for b in monthly] == last_months(3)
+    year = timezone.localdate().year
+    assert [b.issue_text for b in monthly] == [f"{year}年第{n}期" for n in (1, 2, 3)]
+    bulletin_type = ContentType.objects.get_for_model(Bulletin)
+    serials = SerialNumber.objects.filter(key="督查通报", content_type=bulletin_type)
+    assert sorted(serials.values_list("year", "number", "object_id")) == [
+        (year, n, b.pk) for n, b in enumerate(monthly, 1)
+    ]
+    assert SerialCounter.objects.get(key="督查通报", year=year).last_number == 3
+    for b in monthly:
+        assert b.state == Bulletin.State.DISPATCHED and b.dispatched_at
+        assert (b.drafted_by, b.signer, b.signed_by) == (supervisor, signer, signer)
+        assert b.title == bulletins.default_title(b.kind, b.period_start, b.period_end)
+        assert b.opening and b.good_examples and b.bad_examples and b.requirements
+        items = bulletins.population(
+            supervisor, period_start=b.period_start, period_end=b.period_end
+        )
+        figures, counted, overdue = bulletins.snapshot(items, as_of=b.period_end)
+        assert (b.figures, b.counted, b.overdue) == (figures, counted, overdue)
+        assert figures["summary"]["total"] > 50 and figures["summary"]["closed"] > 0
+        recipients = set(b.recipients.values_list("pk", flat=True))
+        assert recipients == {row["unit"] for row in figures["units"]}
+        actions = TrailEvent.objects.filter(content_type=bulletin_type, object_id=b.pk)
+        assert list(actions.order_by("id").values_list("action", flat=True)) == [
+            "draft_bulletin",
+            "revise_bulletin",
+            "submit",
+            "sign_off",
+            "dispatch",
+        ]
+    # The newest month names its units overdue and the item overdue longest.
+    newest = monthly[-1]
+    if newest.overdue:
+        assert newest.overdue[0]["number"] in newest.bad_examples
+    # The units they were sent to see them; nobody was notified.
+    head = users["education_head"]
+    sent = [b for b in monthly if b.recipients.filter(pk=head.unit_id).exists()]
+    assert sent and set(bulletins_visible_to(head)) >= set(sent)
+    assert not Notification.objects.filter(content_type=bulletin_type).exists()
+
+
+def test_a_special_report_in_draft(demo):
+    (report,) = Bulletin.objects.filter(kind=Bulletin.Kind.SPECIAL_REPORT)
+    today = timezone.localdate()
+    end = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1) - datetime.timedelta(days=1)
+    assert (report.period_start, report.period_end) == (
+        end.replace(month=end.month - 2, day=1),
+        end,
+    )
+    assert "季度" in report.title
+    assert report.state == Bulletin.State.DRAFT and report.issue_number is None
+    assert report.drafted_by == demo["users"]["supervisor_chief"]
+    assert report.figures["summary"]["total"] > 0 and report.opening
+    assert report.title == bulletins.default_title(
+        report.kind, report.period_start, report.period_end
+    )
+
+
 def test_a_second_run_adds_nothing(demo):
     def counts():
         return (
@@ -306,6 +381,9 @@ def test_a_second_run_adds_nothing(demo):
             Urging.objects.count(),
             Extension.objects.count(),
             SerialNumber.objects.filter(key=NUMBER_KEY).count(),
+            Bulletin.objects.count(),
+            SerialNumber.objects.filter(key__in=bulletins.REGISTERS.values()).count(),
+            Notification.objects.count(),
             TrailEvent.objects.count(),
         )
 

@@ -37,7 +37,7 @@ SYSTEM_PACKAGES := fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming libharfbu
 	libpango-1.0-0 libpangoft2-1.0-0 chromium poppler-utils
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test services system-deps bench bench-incoming bench-outgoing-batch bench-supervision-export bench-supervision bench-supervision-ledger lint format install install-dev seed accounts \
+.PHONY: help run test services system-deps bench bench-incoming bench-outgoing-batch bench-supervision-export bench-supervision bench-supervision-ledger bench-proposals-import lint format install install-dev seed accounts \
 	check-deploy
 
 help:  ## 列出所有目标 (this list)
@@ -190,6 +190,9 @@ bench-supervision: services $(RUNTIME_STAMP)  ## 督查督办自动催办基准�
 
 bench-supervision-ledger: services $(RUNTIME_STAMP)  ## 督查台账基准（10 万项督办事项，各种筛选与关键词，p95 < 150 ms）
 	$(PY) bench/supervision_ledger.py
+
+bench-proposals-import: services $(RUNTIME_STAMP)  ## 建议提案导入基准（1000 行 xlsx 校验并登记，≤ 5 s，打印秒数）
+	$(PY) bench/proposals_import.py
 
 lint: $(DEV_STAMP)  ## ruff check + ruff format --check
 	$(BIN)/ruff check .

@@ -229,6 +229,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.tasks.sweep_supervision",
         "schedule": crontab(minute="15,45", hour="8-17"),
     },
+    # 自动催办 of suggestions and proposals (proposals.reminders): every 30 minutes in office hours,
+    # offset from the other sweepers — 临期提醒 and 逾期催办 (urgent) to the lead unit, 逾期督促 of
+    # key items to their leader and of every item to the office after N working days overdue;
+    # each (item, kind, day) once, however often it runs.
+    "proposals-sweep": {
+        "task": "proposals.tasks.sweep_proposals",
+        "schedule": crontab(minute="10,40", hour="8-17"),
+    },
 }
 
 # --- Mail and SMS (outbox channels) -------------------------------------------------------------
@@ -252,6 +260,9 @@ OFFICE_HOURS = env.str("OFFICE_HOURS", default="08:30-12:00,14:30-17:30")
 SUPERVISION_ESCALATE_AFTER_WORKING_DAYS = env.int(
     "SUPERVISION_ESCALATE_AFTER_WORKING_DAYS", default=3
 )
+# 建议提案办理: working days a reply may be overdue before the sweeper tells the key item's leader
+# and the office's staff (逾期督促, proposals.reminders).
+PROPOSALS_ESCALATE_AFTER_WORKING_DAYS = env.int("PROPOSALS_ESCALATE_AFTER_WORKING_DAYS", default=3)
 # 网络诉求: the reply time limit in working days after 立项 when none is given.
 SUPERVISION_APPEAL_WORKING_DAYS = env.int("SUPERVISION_APPEAL_WORKING_DAYS", default=5)
 

@@ -25,6 +25,7 @@ SEEDERS = [
     "documents.seed_outgoing.seed_outgoing",
     "meetings.seed.seed_meetings",
     "supervision.seed.seed_supervision",
+    "proposals.seed.seed_proposals",
 ]
 
 

@@ -4,9 +4,9 @@ built by the real workflow on PostgreSQL; the dispatch moment is fixed by patchi
 (django.utils.timezone.now) around `dispatch`, and the sweeps take `now=`."""
 
 import datetime
-from unittest import mock
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from documents import receipts
@@ -48,7 +48,7 @@ def dispatched(personas, units, seal, *, moment=FRIDAY_1500, on_paper=False, **o
     """A document numbered, sealed and dispatched (主送 units A and B) at `moment`."""
     document = signed_and_numbered(personas, units, **overrides)
     flow.seal(document, actor=personas["secretary"], seal=seal, copies=10)
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    with time_machine.travel(moment, tick=False):  # dispatched at that moment
         flow.dispatch(document, actor=personas["secretary"], on_paper=on_paper)
     return document
 

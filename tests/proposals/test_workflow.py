@@ -672,7 +672,7 @@ class TestRatingLink:
 
 
 def freeze(moment):
-    """The signer's clock at `moment` (django.core.signing reads time.time)."""
-    from unittest import mock
+    """The real clock moved to `moment` (time-machine: the signer reads time.time)."""
+    import time_machine
 
-    return mock.patch("django.core.signing.time.time", return_value=moment.timestamp())
+    return time_machine.travel(moment, tick=False)

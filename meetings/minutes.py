@@ -25,11 +25,11 @@ from office import numbering, trail
 from office.calendar import add_working_hours
 from office.models import Unit
 from office.notifications import notify
-from office.workflow import InvalidTransition, Transition, Workflow
+from office.workflow import InvalidTransition, Transition, Workflow, required_text
 
 from . import permissions as can
 from .models import SIGNING_HOURS, DecidedItem, Meeting, Minutes, MinutesReceipt, Topic
-from .workflow import TOPIC, _may, _required, _unit_people, minutes_url
+from .workflow import TOPIC, _may, _unit_people, minutes_url
 
 M = Minutes.State
 EDITABLE = (M.DRAFT, M.RETURNED)
@@ -117,7 +117,7 @@ def revise(minutes, *, actor, body, decisions, ip=None):
         raise ValidationError("只有秘书可以修改会议纪要。")
     if minutes.state not in EDITABLE:
         raise ValidationError("只有起草中或退回修改的纪要可以修改。")
-    body = _required(body, "请填写纪要正文。")
+    body = required_text(body, "请填写纪要正文。")
     for number, d in enumerate(decisions, 1):
         if not (d.content or "").strip():
             raise ValidationError(f"第{number}项议定事项没有内容。")
@@ -166,7 +166,7 @@ def submit(minutes, *, actor, ip=None):
 
 
 def return_minutes(minutes, *, actor, opinion, ip=None):
-    opinion = _required(opinion, "退回修改须填写意见。")
+    opinion = required_text(opinion, "退回修改须填写意见。")
     with transaction.atomic():
         MINUTES.perform(minutes, "return_minutes", actor=actor, opinion=opinion, ip=ip)
         notify(

@@ -22,7 +22,7 @@ from django.utils import timezone
 from office.models import User
 from office.notifications import notify
 from office.roles import Role
-from office.workflow import InvalidTransition, Transition, Workflow
+from office.workflow import InvalidTransition, Transition, Workflow, required_text
 
 from . import permissions as can
 from .models import LegalAdviser, Meeting, Topic, TopicOpinion
@@ -94,13 +94,6 @@ def _may(step, obj, actor, machine=None):
 
 def _tell(users, topic, title, body=""):
     notify(users, title=title, body=body, url=topic_url(topic), obj=topic)
-
-
-def _required(text, message):
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(message)
-    return text
 
 
 def _secretaries():
@@ -210,7 +203,7 @@ def finish_coordination(topic, *, actor, disagreements="", ip=None):
 
 def legality_review(topic, *, actor, outcome, opinion, ip=None):
     """合法性审查: 合法 or 修改后合法 admits the topic to the pool; 不合法 returns it to the unit."""
-    opinion = _required(opinion, "请填写合法性审查意见。")
+    opinion = required_text(opinion, "请填写合法性审查意见。")
     if outcome not in Topic.LegalOpinion.values:
         raise ValidationError("请选择审查结论。")
     step = "return_illegal" if outcome == Topic.LegalOpinion.ILLEGAL else "admit"
@@ -257,7 +250,7 @@ def resubmit(topic, *, actor, ip=None):
 
 
 def withdraw(topic, *, actor, reason, ip=None):
-    reason = _required(reason, "请填写撤回理由。")
+    reason = required_text(reason, "请填写撤回理由。")
     with transaction.atomic():
         TOPIC.perform(topic, "withdraw", actor=actor, opinion=reason, ip=ip)
     return topic
@@ -298,7 +291,7 @@ def hold(meeting, *, actor, ip=None):
 
 def cancel(meeting, *, actor, reason, ip=None):
     """取消会议: its topics go back to the pool, the room is free again, everyone is told."""
-    reason = _required(reason, "请填写取消原因。")
+    reason = required_text(reason, "请填写取消原因。")
     with transaction.atomic():
         MEETING.perform(meeting, "cancel", actor=actor, opinion=reason, ip=ip)
         for item in meeting.agenda.select_related("topic"):
@@ -319,7 +312,7 @@ def cancel(meeting, *, actor, reason, ip=None):
 def defer(topic, *, actor, reason, ip=None):
     """缓议: the meeting put the topic off; it leaves the minutes' decided topics and may later be
     readmitted to the pool."""
-    reason = _required(reason, "请填写缓议原因。")
+    reason = required_text(reason, "请填写缓议原因。")
     return TOPIC.perform(topic, "defer", actor=actor, opinion=reason, ip=ip)
 
 

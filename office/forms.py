@@ -122,6 +122,45 @@ class MultipleFileField(forms.FileField):
 # --- units -------------------------------------------------------------------------------------
 
 
+# The years a filter accepts (a year typed into the address bar outside them is no year).
+YEARS = (2000, 2100)
+
+
+class TickedIdsField(forms.Field):
+    """The ticked rows' ids (checkboxes named `items`) of a list's bulk action: sorted, each
+    once; anything but whole numbers is refused with the `invalid` message."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": "所选事项无效，请刷新页面后重新勾选。"}
+
+    def to_python(self, value):
+        try:
+            return sorted({int(v) for v in value or ()})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class YearFilterForm(forms.Form):
+    """A statistics page's filter bar whose `year` select (declared by the page's form) offers
+    the years given, and a year typed into the address bar if it is a year at all; this year by
+    default."""
+
+    def __init__(self, *args, years, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        asked = self._asked_year()
+        years = sorted({*years, *([asked] if asked else [])}, reverse=True)
+        self.fields["year"].choices = [(year, f"{year}年") for year in years]
+        self.fields["year"].initial = today.year
+
+    def _asked_year(self):
+        """A year typed into the address bar is offered too, if it is a year at all."""
+        value = (self.data.get("year") or "").strip() if self.is_bound else ""
+        if value.isascii() and value.isdigit() and YEARS[0] <= int(value) <= YEARS[1]:
+            return int(value)
+        return None
+
+
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit

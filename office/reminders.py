@@ -9,16 +9,23 @@ twice. Call it inside a transaction so the reminder row and its notifications co
 A sweeper with many items due reads them with `sweep_chunks` (keyset chunks claimed with SELECT …
 FOR UPDATE SKIP LOCKED, one transaction each) and records a whole chunk's reminders of one kind
 with `claim_many` (one INSERT … ON CONFLICT DO NOTHING RETURNING), then sends one notification
-per recipient group for what it recorded.
+per recipient group for what it recorded: `SweepRun` keeps a run's day and its look-ups
+(recipients, unit names, working days) once, `groups` sorts the recorded rows into recipient
+groups and `tell_group` sends each group one notification — about the item when there is one,
+else a list of the items.
 """
+
+import itertools
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Reminder
+from . import calendar
+from .models import Reminder, Unit, User
 from .notifications import notify
+from .selectors import unit_people
 
 
 def claim(obj, kind, day):
@@ -93,3 +100,72 @@ def _after(key, after):
         return Q(id__gt=after[0])
     value, pk = after
     return Q(**{f"{key}__gte": value}) & (Q(**{f"{key}__gt": value}) | Q(id__gt=pk))
+
+
+class SweepRun:
+    """One sweep's day and caches: a unit's people, a leader, a unit's name and the working days
+    between two dates are looked up once per run."""
+
+    def __init__(self, today):
+        self.today = today
+        self._people, self._leaders, self._units, self._working_days = {}, {}, {}, {}
+
+    def working_days(self, start, end):
+        """office.calendar.working_days_between, once per pair of dates in a run (items due
+        share a handful of dates; each call reads the calendar)."""
+        if (start, end) not in self._working_days:
+            self._working_days[start, end] = calendar.working_days_between(start, end)
+        return self._working_days[start, end]
+
+    def unit_recipients(self, unit_id):
+        if unit_id not in self._people:
+            self._people[unit_id] = unit_people([unit_id])
+        return self._people[unit_id]
+
+    def leader_recipients(self, leader_id):
+        """The leader and their 联线副秘书长 (联线领导服务制)."""
+        if leader_id not in self._leaders:
+            leader = User.objects.select_related("liaison").get(pk=leader_id)
+            self._leaders[leader_id] = [leader, leader.liaison]
+        return self._leaders[leader_id]
+
+    def unit_name(self, unit_id):
+        if unit_id not in self._units:
+            self._units[unit_id] = Unit.objects.values_list("name", flat=True).get(pk=unit_id)
+        return self._units[unit_id]
+
+
+def groups(rows, key):
+    """[(key, rows)] of `rows` grouped by `key(row)`: one notification per recipient group."""
+    ordered = sorted(rows, key=key)
+    return [(value, list(group)) for value, group in itertools.groupby(ordered, key=key)]
+
+
+def tell_group(
+    recipients, rows, *, messages, label, name, model, url, counter, listed, more, list_url, urgent
+):
+    """One notification to a recipient group about the reminded `rows` (with `id`): about the
+    item when there is one (titled `label：name(row)`, linked with `url(obj)`), else a list of at
+    most `listed` items (`name(row)：message`) under `N<counter><label>`, with `more` (where to
+    see them all) when there are more, linked to `list_url`. `messages` maps id → text."""
+    if len(rows) == 1:
+        obj = model(pk=rows[0].id)
+        notify(
+            recipients,
+            title=f"{label}：{name(rows[0])}",
+            body=messages[obj.pk],
+            url=url(obj),
+            obj=obj,
+            urgent=urgent,
+        )
+        return
+    lines = [f"{name(r)}：{messages[r.id]}" for r in rows[:listed]]
+    if len(rows) > listed:
+        lines.append(f"……等{len(rows)}{counter}，详见{more}。")
+    notify(
+        recipients,
+        title=f"{len(rows)}{counter}{label}",
+        body="\n".join(lines),
+        url=list_url,
+        urgent=urgent,
+    )

@@ -16,7 +16,7 @@ and the apps' workflow.py are the only code that assigns a workflow's state.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from . import trail
@@ -90,3 +90,17 @@ class Workflow:
                 ip=ip,
             )
         return obj
+
+
+def require(allowed, message):
+    """Permission first: a refused user learns nothing from input checks (403 with `message`)."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def required_text(text, message):
+    """A reason, opinion or text a step cannot go without: stripped, or refused with `message`."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message)
+    return text

@@ -1,7 +1,8 @@
 """Spreadsheet intake that every duty's import shares (督查督办's 目标任务, 建议提案's 交办清单):
 opening an uploaded .xlsx safely, reading its cells as text, naming problems by row and column,
-keeping the upload on the server between the preview and the confirmation, and the look of a
-downloadable template's header row.
+keeping the upload on the server between the preview and the confirmation, and the downloadable
+template: its columns (`Column`: header, width, help shown as the header's comment), drop-down
+lists (`list_validation`) and its 「填写说明」 sheet (`guide_sheet`).
 
 - The type is judged from the content — a ZIP package openpyxl reads as a workbook — never from
   the file name: a PDF or a Word file renamed .xlsx is refused with NOT_XLSX.
@@ -23,7 +24,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 NOT_XLSX = "请上传 Excel 文件（.xlsx 格式）。"
@@ -171,3 +175,73 @@ def head_row(sheet, labels, *, row=1):
         cell.fill = HEAD_FILL
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import: its key, the header in the template and the other headers
+    accepted for it, whether it must be filled, its width and what goes in it."""
+
+    key: str
+    label: str  # the header in the template
+    aliases: tuple  # other headers accepted for it
+    required: bool
+    width: int
+    help: str
+    max_length: int = 0
+
+
+def template_columns(sheet, columns, *, author):
+    """The template's header row with each column's width and, as the header's comment (signed
+    by `author`), whether it is required and what goes in it; the header row stays in view."""
+    head_row(sheet, [column.label for column in columns])
+    for index, column in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        required = "（必填）" if column.required else ""
+        sheet.cell(row=1, column=index).comment = Comment(
+            f"{column.label}{required}：{column.help}", author, width=260, height=110
+        )
+    sheet.freeze_panes = "A2"
+
+
+def list_validation(sheet, columns, key, choices, *, error, rows):
+    """A drop-down list of `choices` (comma-separated) for the column `key` over `rows` data
+    rows; anything else is refused with `error`."""
+    index = 1 + [c.key for c in columns].index(key)
+    letter = get_column_letter(index)
+    validation = DataValidation(
+        type="list",
+        formula1=f'"{choices}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=columns[index - 1].label,
+        error=error,
+    )
+    validation.add(f"{letter}2:{letter}{rows + 1}")
+    sheet.add_data_validation(validation)
+
+
+def guide_sheet(workbook, *, title, columns, notes, first_width):
+    """The template's 「填写说明」 sheet: each column, whether it is required and what goes in
+    it, then the numbered notes."""
+    guide = workbook.create_sheet("填写说明")
+    guide.append([f"{title} 填写说明"])
+    guide["A1"].font = Font(bold=True, size=14)
+    guide.append([])
+    guide.append(["列", "是否必填", "填写要求"])
+    for cell in guide[3]:
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+        cell.border = BORDER
+    for column in columns:
+        guide.append([column.label, "必填" if column.required else "选填", column.help])
+    guide.append([])
+    for number, note in enumerate(notes, 1):
+        guide.append([f"{number}.", note])
+    guide.column_dimensions["A"].width = first_width
+    guide.column_dimensions["B"].width = 10
+    guide.column_dimensions["C"].width = 90
+    for row in guide.iter_rows(min_row=4):
+        for cell in row:
+            cell.alignment = WRAP
+    return guide

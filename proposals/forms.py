@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from office.calendar import Light
-from office.forms import DATE_INPUT, UnitField, UnitFilterChoices, UnitsField
+from office.forms import DATE_INPUT, TickedIdsField, UnitField, UnitFilterChoices, UnitsField
 from office.models import Unit
 from office.selectors import responsible_units
 
@@ -82,18 +82,6 @@ class ProposalFilterForm(forms.Form):
 BULK_LIMIT = 200
 
 
-class ProposalIdsField(forms.Field):
-    """The ticked rows' ids (checkboxes named `items`)."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value):
-        try:
-            return sorted({int(v) for v in value or ()})
-        except (TypeError, ValueError):
-            raise forms.ValidationError("所选建议提案无效，请刷新页面后重新勾选。") from None
-
-
 def _units_fields(form, lead_label="主办单位", co_label="会办单位"):
     units = responsible_units().order_by("sort_order", "id")
     form.fields["lead_unit"] = UnitField(
@@ -114,7 +102,11 @@ def _units_fields(form, lead_label="主办单位", co_label="会办单位"):
 class BulkAssignForm(forms.Form):
     """批量交办 the ticked items to one lead unit (主办) and its co-units (会办)."""
 
-    items = ProposalIdsField(label="建议提案", required=False)
+    items = TickedIdsField(
+        label="建议提案",
+        required=False,
+        error_messages={"invalid": "所选建议提案无效，请刷新页面后重新勾选。"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

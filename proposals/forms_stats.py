@@ -5,9 +5,9 @@ year it belongs to another year, the year wins (the year was just changed in the
 
 from django import forms
 
-from .models import Session
+from office.forms import YearFilterForm
 
-YEARS = (2000, 2100)
+from .models import Session
 
 
 class SessionChoiceField(forms.ModelChoiceField):
@@ -15,7 +15,7 @@ class SessionChoiceField(forms.ModelChoiceField):
         return f"{obj.year}年 {obj.name}"
 
 
-class StatisticsFilterForm(forms.Form):
+class StatisticsFilterForm(YearFilterForm):
     year = forms.TypedChoiceField(
         label="年度",
         coerce=int,
@@ -29,21 +29,6 @@ class StatisticsFilterForm(forms.Form):
         empty_label="本年度全部届次",
         error_messages={"invalid_choice": "没有这个届次，已按年度统计。"},
     )
-
-    def __init__(self, *args, years, today, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-        asked = self._asked_year()
-        years = sorted({*years, *([asked] if asked else [])}, reverse=True)
-        self.fields["year"].choices = [(year, f"{year}年") for year in years]
-        self.fields["year"].initial = today.year
-
-    def _asked_year(self):
-        """A year typed into the address bar is offered too, if it is a year at all."""
-        value = (self.data.get("year") or "").strip() if self.is_bound else ""
-        if value.isascii() and value.isdigit() and YEARS[0] <= int(value) <= YEARS[1]:
-            return int(value)
-        return None
 
     def choice(self):
         """(year, session or None): the valid values asked for, the defaults for the rest."""

@@ -28,13 +28,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.comments import Comment
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from office import trail, xlsx
 from office.selectors import active_leaders
+from office.xlsx import Column
 
 from . import permissions as can
 from . import services
@@ -102,17 +100,6 @@ def parse_number(value):
     if not 1 <= number <= NUMBER_MAX:
         raise ValueError(f"编号应在 1 到 {NUMBER_MAX} 之间。")
     return number
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    aliases: tuple
-    required: bool
-    width: int
-    help: str
-    max_length: int = 0
 
 
 def _length(field_name, model=Author):
@@ -634,14 +621,7 @@ def sample_workbook(*, session=None):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
-    xlsx.head_row(sheet, [column.label for column in COLUMNS])
-    for index, column in enumerate(COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-        required = "（必填）" if column.required else ""
-        sheet.cell(row=1, column=index).comment = Comment(
-            f"{column.label}{required}：{column.help}", "建议提案办理科", width=260, height=110
-        )
-    sheet.freeze_panes = "A2"
+    xlsx.template_columns(sheet, COLUMNS, author="建议提案办理科")
     kinds = "建议,议案,提案"
     if session is not None:
         kinds = ",".join(K(k).label for k in KINDS_BY_BODY[session.body])
@@ -649,39 +629,9 @@ def sample_workbook(*, session=None):
         ("kind", kinds, "请选择建议、议案或提案。"),
         ("is_key", "是,否", "请选择是或否。"),
     ):
-        letter = get_column_letter(1 + [c.key for c in COLUMNS].index(key))
-        validation = DataValidation(
-            type="list",
-            formula1=f'"{choices}"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle=COLUMN_LABELS[key],
-            error=message,
-        )
-        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-        sheet.add_data_validation(validation)
-
-    guide = workbook.create_sheet("填写说明")
+        xlsx.list_validation(sheet, COLUMNS, key, choices, error=message, rows=MAX_ROWS)
     title = f"{session.name}建议提案" if session is not None else "人大代表建议、政协委员提案"
-    guide.append([f"{title}导入表 填写说明"])
-    guide["A1"].font = Font(bold=True, size=14)
-    guide.append([])
-    guide.append(["列", "是否必填", "填写要求"])
-    for cell in guide[3]:
-        cell.font = Font(bold=True)
-        cell.fill = xlsx.HEAD_FILL
-        cell.border = xlsx.BORDER
-    for column in COLUMNS:
-        guide.append([column.label, "必填" if column.required else "选填", column.help])
-    guide.append([])
-    for number, note in enumerate(NOTES, 1):
-        guide.append([f"{number}.", note])
-    guide.column_dimensions["A"].width = 22
-    guide.column_dimensions["B"].width = 10
-    guide.column_dimensions["C"].width = 90
-    for row in guide.iter_rows(min_row=4):
-        for cell in row:
-            cell.alignment = xlsx.WRAP
+    xlsx.guide_sheet(workbook, title=f"{title}导入表", columns=COLUMNS, notes=NOTES, first_width=22)
 
     names = workbook.create_sheet("领导名单")
     names.append(["领导姓名", "职务"])

@@ -27,17 +27,13 @@ reminders (office.reminders.claim_many) and one notification per recipient group
 leader, the office) listing its items — a unit with five overdue items gets one message.
 """
 
-import itertools
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from office import calendar
-from office.models import Unit, User
-from office.notifications import notify
-from office.reminders import claim_many, sweep_chunks
-from office.selectors import unit_people
+from office.models import User
+from office.reminders import SweepRun, claim_many, groups, sweep_chunks, tell_group
 
 from .models import Proposal
 from .permissions import OFFICE_ROLES
@@ -132,31 +128,12 @@ def item_label(row):
     return f"{row.session__name} {kind}第{row.number:04d}号 {row.title}"
 
 
-class _Sweep:
-    """One run's day and caches: a unit's people, a leader and the working days between two
-    dates are looked up once per run."""
+class _Sweep(SweepRun):
+    """One run's day and caches (office.reminders.SweepRun), and the office's staff."""
 
     def __init__(self, today):
-        self.today = today
-        self._people, self._leaders, self._units, self._days = {}, {}, {}, {}
+        super().__init__(today)
         self._office = None
-
-    def working_days(self, start, end):
-        if (start, end) not in self._days:
-            self._days[start, end] = calendar.working_days_between(start, end)
-        return self._days[start, end]
-
-    def unit_recipients(self, unit_id):
-        if unit_id not in self._people:
-            self._people[unit_id] = unit_people([unit_id])
-        return self._people[unit_id]
-
-    def leader_recipients(self, leader_id):
-        """The leader who leads the key item and their 联线副秘书长 (联线领导服务制)."""
-        if leader_id not in self._leaders:
-            leader = User.objects.select_related("liaison").get(pk=leader_id)
-            self._leaders[leader_id] = [leader, leader.liaison]
-        return self._leaders[leader_id]
 
     def office_recipients(self):
         """The office's 建议提案 staff (permissions.OFFICE_ROLES)."""
@@ -167,11 +144,6 @@ class _Sweep:
                 .order_by("id")
             )
         return self._office
-
-    def unit_name(self, unit_id):
-        if unit_id not in self._units:
-            self._units[unit_id] = Unit.objects.values_list("name", flat=True).get(pk=unit_id)
-        return self._units[unit_id]
 
     def send(self, kind):
         """Every chunk of the kind's due items, one transaction each; returns reminders sent."""
@@ -192,15 +164,12 @@ class _Sweep:
         messages = {row.id: self.message(kind, row) for row in rows}
         if kind == ESCALATED:
             self.tell(self.office_recipients(), kind, rows, messages)
-            keyed = sorted(
-                (r for r in rows if r.is_key and r.key_leader_id), key=lambda r: r.key_leader_id
-            )
-            for leader_id, group in itertools.groupby(keyed, key=lambda r: r.key_leader_id):
-                self.tell(self.leader_recipients(leader_id), kind, list(group), messages)
+            keyed = [r for r in rows if r.is_key and r.key_leader_id]
+            for leader_id, group in groups(keyed, lambda r: r.key_leader_id):
+                self.tell(self.leader_recipients(leader_id), kind, group, messages)
         else:
-            by_unit = sorted(rows, key=lambda r: r.lead_unit_id)
-            for unit_id, group in itertools.groupby(by_unit, key=lambda r: r.lead_unit_id):
-                self.tell(self.unit_recipients(unit_id), kind, list(group), messages)
+            for unit_id, group in groups(rows, lambda r: r.lead_unit_id):
+                self.tell(self.unit_recipients(unit_id), kind, group, messages)
         return len(rows)
 
     def message(self, kind, row):
@@ -212,28 +181,19 @@ class _Sweep:
         return reminder_text(kind, deadline=row.deadline, days=days, unit_name=unit)
 
     def tell(self, recipients, kind, rows, messages):
-        """One notification per recipient group: about the item when there is one, else a list
-        of the items with a link to the list of items."""
-        urgent = kind in (OVERDUE, ESCALATED)
-        label = TITLES[kind]
-        if len(rows) == 1:
-            proposal = Proposal(pk=rows[0].id)
-            notify(
-                recipients,
-                title=f"{label}：{item_label(rows[0])}",
-                body=messages[proposal.pk],
-                url=proposal_url(proposal),
-                obj=proposal,
-                urgent=urgent,
-            )
-            return
-        lines = [f"{item_label(r)}：{messages[r.id]}" for r in rows[:LISTED]]
-        if len(rows) > LISTED:
-            lines.append(f"……等{len(rows)}件，详见建议提案列表。")
-        notify(
+        """One notification per recipient group (office.reminders.tell_group), a list linked
+        to the list of items."""
+        tell_group(
             recipients,
-            title=f"{len(rows)}件{label}",
-            body="\n".join(lines),
-            url=reverse("proposals:proposal-list"),
-            urgent=urgent,
+            rows,
+            messages=messages,
+            label=TITLES[kind],
+            name=item_label,
+            model=Proposal,
+            url=proposal_url,
+            counter="件",
+            listed=LISTED,
+            more="建议提案列表",
+            list_url=reverse("proposals:proposal-list"),
+            urgent=kind in (OVERDUE, ESCALATED),
         )

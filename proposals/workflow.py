@@ -18,7 +18,7 @@ Every function checks permission before looking at the input, refuses in Chinese
 trail and tells the next actor in the same transaction (office.workflow)."""
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from office.calendar import add_working_days
 from office.models import User
 from office.notifications import notify
 from office.selectors import unit_people
-from office.workflow import InvalidTransition, Transition, Workflow
+from office.workflow import InvalidTransition, Transition, Workflow, require, required_text
 
 from . import permissions as can
 from .models import (
@@ -105,19 +105,6 @@ def proposal_url(proposal):
     return reverse("proposals:proposal-detail", args=[proposal.pk])
 
 
-def _required(text, message):
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(message)
-    return text
-
-
-def _may(allowed, message):
-    """Permission first: a refused user learns nothing from input checks."""
-    if not allowed:
-        raise PermissionDenied(message)
-
-
 def _office_staff():
     return list(User.objects.filter(is_active=True, groups__name__in=OFFICE_ROLES).distinct())
 
@@ -145,7 +132,7 @@ def reply_deadline(proposal, assigned_on):
 def assign(proposal, *, actor, lead_unit, co_units=(), ip=None):
     """交办 to a lead unit (主办) and co-units (会办): the reply is due in the session's months,
     and the lead unit may ask for reassignment within the session's working days."""
-    _may(can.can_manage(actor), "只有建议提案办理人员可以交办。")
+    require(can.can_manage(actor), "只有建议提案办理人员可以交办。")
     if lead_unit is None:
         raise ValidationError("请选择主办单位。")
     co_units = [u for u in co_units if u.pk != lead_unit.pk]
@@ -189,8 +176,8 @@ def accept(proposal, *, actor, ip=None):
 
 def request_reassignment(proposal, *, actor, reason, suggested_unit=None, ip=None):
     """申请调整 within the session's window, with the reason (and the unit it should go to)."""
-    _may(can.can_handle(actor, proposal), "只有主办单位可以申请调整。")
-    reason = _required(reason, "请说明申请调整的理由。")
+    require(can.can_handle(actor, proposal), "只有主办单位可以申请调整。")
+    reason = required_text(reason, "请说明申请调整的理由。")
     today = timezone.localdate()
     if proposal.reassign_until and today > proposal.reassign_until:
         raise ValidationError(
@@ -219,7 +206,7 @@ def _pending_request(proposal):
 def approve_reassignment(proposal, *, actor, lead_unit, co_units=(), opinion="", ip=None):
     """同意调整: the item goes to the new lead unit (its own reassignment window; the reply
     deadline stays)."""
-    _may(can.can_manage(actor), "只有建议提案办理人员可以审核调整申请。")
+    require(can.can_manage(actor), "只有建议提案办理人员可以审核调整申请。")
     if lead_unit is None:
         raise ValidationError("请选择调整后的主办单位。")
     if lead_unit.pk == proposal.lead_unit_id:
@@ -260,8 +247,8 @@ def approve_reassignment(proposal, *, actor, lead_unit, co_units=(), opinion="",
 
 def reject_reassignment(proposal, *, actor, opinion, ip=None):
     """不同意调整 with the reason: the unit keeps the item."""
-    _may(can.can_manage(actor), "只有建议提案办理人员可以审核调整申请。")
-    opinion = _required(opinion, "不同意调整须说明理由。")
+    require(can.can_manage(actor), "只有建议提案办理人员可以审核调整申请。")
+    opinion = required_text(opinion, "不同意调整须说明理由。")
     with transaction.atomic():
         request = _pending_request(proposal)
         PROPOSAL.perform(proposal, "reject_reassignment", actor=actor, opinion=opinion, ip=ip)
@@ -285,7 +272,7 @@ def reject_reassignment(proposal, *, actor, opinion, ip=None):
 
 def record_contact(proposal, *, actor, contacted_on, way, people, content, ip=None):
     """沟通联系 with the proposer (date, way, who, content), in the current round."""
-    _may(can.can_handle(actor, proposal), "只有主办单位可以记录沟通联系。")
+    require(can.can_handle(actor, proposal), "只有主办单位可以记录沟通联系。")
     if proposal.state != S.HANDLING:
         raise ValidationError(f"当前状态为“{proposal.get_state_display()}”，不能记录沟通联系。")
     if contacted_on is None:
@@ -294,8 +281,8 @@ def record_contact(proposal, *, actor, contacted_on, way, people, content, ip=No
         raise ValidationError("联系日期不能晚于今天。")
     if way not in Contact.Way.values:
         raise ValidationError("请选择联系方式。")
-    people = _required(people, "请填写参加人员。")
-    content = _required(content, "请填写沟通内容。")
+    people = required_text(people, "请填写参加人员。")
+    content = required_text(content, "请填写沟通内容。")
     with transaction.atomic():
         contact = Contact.objects.create(
             proposal=proposal,
@@ -321,10 +308,10 @@ def record_contact(proposal, *, actor, contacted_on, way, people, content, ip=No
 def give_co_opinion(proposal, *, actor, text, ip=None):
     """会办意见 of a co-unit, to the lead unit; it may be revised until the reply is submitted."""
     unit = can.co_unit_of(actor, proposal)
-    _may(unit is not None, "只有会办单位可以填写会办意见。")
+    require(unit is not None, "只有会办单位可以填写会办意见。")
     if proposal.state not in (S.ASSIGNED, S.HANDLING):
         raise ValidationError(f"当前状态为“{proposal.get_state_display()}”，不能填写会办意见。")
-    text = _required(text, "请填写会办意见。")
+    text = required_text(text, "请填写会办意见。")
     with transaction.atomic():
         opinion, _ = CoOpinion.objects.update_or_create(
             proposal=proposal,
@@ -353,12 +340,12 @@ def draft_reply(
     proposal, *, actor, reply_class, body, contact_person="", contact_phone="", ip=None
 ):
     """拟答复函 of the round (saving again replaces the draft) with its class (A/B/C …)."""
-    _may(can.can_handle(actor, proposal), "只有主办单位可以拟写答复函。")
+    require(can.can_handle(actor, proposal), "只有主办单位可以拟写答复函。")
     if proposal.state != S.HANDLING:
         raise ValidationError(f"当前状态为“{proposal.get_state_display()}”，不能修改答复函。")
     if reply_class not in proposal.session.reply_class_codes():
         raise ValidationError("请选择答复分类。")
-    body = _required(body, "请填写答复内容。")
+    body = required_text(body, "请填写答复内容。")
     with transaction.atomic():
         letter, _ = ReplyLetter.objects.update_or_create(
             proposal=proposal,
@@ -400,7 +387,7 @@ def missing_for_reply(proposal):
 
 def submit_reply(proposal, *, actor, ip=None):
     """提交答复 to the unit head — only after a contact and every co-unit's opinion."""
-    _may(can.can_handle(actor, proposal), "只有主办单位可以提交答复。")
+    require(can.can_handle(actor, proposal), "只有主办单位可以提交答复。")
     missing = missing_for_reply(proposal)
     if missing and proposal.state == S.HANDLING:
         raise ValidationError("不能提交答复：" + "；".join(missing) + "。")
@@ -412,8 +399,8 @@ def submit_reply(proposal, *, actor, ip=None):
 
 
 def return_reply(proposal, *, actor, opinion, ip=None):
-    _may(can.can_sign_reply(actor, proposal), "只有主办单位负责人可以退回答复函。")
-    opinion = _required(opinion, "退回须填写意见。")
+    require(can.can_sign_reply(actor, proposal), "只有主办单位负责人可以退回答复函。")
+    opinion = required_text(opinion, "退回须填写意见。")
     with transaction.atomic():
         PROPOSAL.perform(proposal, "return_reply", actor=actor, opinion=opinion, ip=ip)
         letter = proposal.replies.get(round=proposal.round)
@@ -480,7 +467,7 @@ def rate(proposal, *, actor=None, attitude, result, remarks="", ip=None):
     """评价 of the round's reply: by the office (actor, from the returned form) or by the proposer
     through the link (actor None). 满意/基本满意 — or any rating of the second round — closes the
     item (办结); 不满意 in the first round reopens it for 重新办理 with a new deadline."""
-    _may(_rating_allowed(actor, proposal), "承办单位不能录入或修改对本单位办理工作的评价。")
+    require(_rating_allowed(actor, proposal), "承办单位不能录入或修改对本单位办理工作的评价。")
     levels = Rating.Level.values
     if attitude not in levels or result not in levels:
         raise ValidationError("请对办理态度和办理结果分别作出评价。")

@@ -30,7 +30,7 @@ import calendar
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Case, Value, When
 from django.urls import reverse
@@ -42,7 +42,7 @@ from office.notifications import notify
 from office.official_text import chinese_date, paragraphs
 from office.pdf import authority_mark_size, render_pdf
 from office.selectors import active_leaders, issuing_office_name, unit_people
-from office.workflow import Transition, Workflow
+from office.workflow import Transition, Workflow, require, required_text
 
 from . import measures
 from . import permissions as can
@@ -84,19 +84,6 @@ BULLETIN = Workflow(
 
 def bulletin_url(bulletin):
     return reverse("supervision:bulletin-detail", args=[bulletin.pk])
-
-
-def _may(allowed, message):
-    """Permission first: a refused user learns nothing from input checks."""
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _required(text, message):
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(message)
-    return text
 
 
 def is_issued(bulletin):
@@ -266,7 +253,7 @@ def _generated(actor, period_start, period_end):
 def bulletin_draft(*, actor, kind, period_start, period_end, ip=None):
     """起草 a bulletin (or special report) of the period: its figures taken now, as of the
     period's end; its recipients by default every unit that leads an item counted."""
-    _may(can.can_draft_bulletins(actor), "只有督查室可以起草督查通报。")
+    require(can.can_draft_bulletins(actor), "只有督查室可以起草督查通报。")
     if kind not in K.values:
         raise ValidationError({"kind": "请选择督查通报或督查专报。"})
     _check_period(period_start, period_end, timezone.localdate())
@@ -306,7 +293,7 @@ def _locked_editable(bulletin):
 def regenerate(bulletin, *, actor, ip=None):
     """重新生成数据 from today's ledger, as of the same date — only while a draft or returned:
     after sign-off the figures are frozen."""
-    _may(can.can_draft_bulletins(actor, bulletin), "只有督查室可以重新生成通报数据。")
+    require(can.can_draft_bulletins(actor, bulletin), "只有督查室可以重新生成通报数据。")
     fields, unit_ids = _generated(actor, bulletin.period_start, bulletin.period_end)
     with transaction.atomic():
         locked = _locked_editable(bulletin)
@@ -338,9 +325,9 @@ def revise(
 ):
     """修改 the title and the texts the supervisor writes (导语, 典型经验, 存在问题, 下一步工作要求)
     while a draft or returned."""
-    _may(can.can_draft_bulletins(actor, bulletin), "只有督查室可以修改督查通报。")
+    require(can.can_draft_bulletins(actor, bulletin), "只有督查室可以修改督查通报。")
     values = {
-        "title": _required(title, "请填写标题。"),
+        "title": required_text(title, "请填写标题。"),
         "opening": (opening or "").strip(),
         "good_examples": (good_examples or "").strip(),
         "bad_examples": (bad_examples or "").strip(),
@@ -376,7 +363,7 @@ def _name(bulletin):
 
 def submit(bulletin, *, actor, signer, ip=None):
     """送签 to a leader, who signs it off or returns it."""
-    _may(can.can_draft_bulletins(actor, bulletin), "只有督查室可以送签督查通报。")
+    require(can.can_draft_bulletins(actor, bulletin), "只有督查室可以送签督查通报。")
     if signer is None or not signing_leaders().filter(pk=signer.pk).exists():
         raise ValidationError({"signer": "请选择送签领导。"})
     with transaction.atomic():
@@ -396,8 +383,8 @@ def submit(bulletin, *, actor, signer, ip=None):
 
 def return_bulletin(bulletin, *, actor, opinion, ip=None):
     """退回修改 by the leader it was submitted to, with the opinion."""
-    _may(can.can_sign_bulletin(actor, bulletin), "只有送签领导可以退回修改。")
-    opinion = _required(opinion, "退回修改须填写意见。")
+    require(can.can_sign_bulletin(actor, bulletin), "只有送签领导可以退回修改。")
+    opinion = required_text(opinion, "退回修改须填写意见。")
     with transaction.atomic():
         BULLETIN.perform(bulletin, "return_bulletin", actor=actor, opinion=opinion, ip=ip)
         notify(
@@ -414,7 +401,7 @@ def sign_off(bulletin, *, actor, ip=None):
     """签发 by the leader it was submitted to: the kind's next issue number of the signing year
     (「2026年第N期」), in this transaction — a rollback returns the number. The figures stay as
     they are from now on."""
-    _may(can.can_sign_bulletin(actor, bulletin), "只有送签领导可以签发。")
+    require(can.can_sign_bulletin(actor, bulletin), "只有送签领导可以签发。")
     now = timezone.now()
     year = timezone.localtime(now).year
     register = REGISTERS[bulletin.kind]
@@ -447,7 +434,7 @@ def sign_off(bulletin, *, actor, ip=None):
 
 def dispatch(bulletin, *, actor, units, ip=None):
     """印发 to the chosen units: their handlers and heads are told and from now on see it."""
-    _may(can.can_draft_bulletins(actor, bulletin), "只有督查室可以印发督查通报。")
+    require(can.can_draft_bulletins(actor, bulletin), "只有督查室可以印发督查通报。")
     units = list({unit.pk: unit for unit in units or ()}.values())
     if not units:
         raise ValidationError({"units": "请选择印发单位。"})

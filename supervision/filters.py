@@ -17,6 +17,7 @@ day it is counted on, ISO; today when absent). The ledger shows them as removabl
 import datetime
 
 from office.calendar import Light
+from office.forms import YEARS
 
 from .measures import FIGURES
 from .models import Source, SupervisionItem
@@ -26,7 +27,6 @@ KEYWORD_LENGTH = 100
 STATES = {*SupervisionItem.State.values, "open"}
 LIGHTS = {Light.RED, Light.YELLOW, Light.GREEN}
 DEFAULT_ORDER = "-id"
-YEARS = (2000, 2100)
 STATISTIC_PARAMS = ("opened_from", "opened_to", "figure", "as_of")
 
 

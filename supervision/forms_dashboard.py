@@ -4,14 +4,13 @@ year, today, every source)."""
 
 from django import forms
 
-from office.forms import DATE_INPUT
+from office.forms import DATE_INPUT, YearFilterForm
 
 from .dashboard import Scope
-from .filters import YEARS
 from .models import Source
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(YearFilterForm):
     year = forms.TypedChoiceField(
         label="年度",
         coerce=int,
@@ -32,20 +31,8 @@ class DashboardFilterForm(forms.Form):
     )
 
     def __init__(self, *args, years, today, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-        asked = self._asked_year()
-        years = sorted({*years, *([asked] if asked else [])}, reverse=True)
-        self.fields["year"].choices = [(year, f"{year}年") for year in years]
-        self.fields["year"].initial = today.year
+        super().__init__(*args, years=years, today=today, **kwargs)
         self.fields["as_of"].widget.attrs["max"] = today.isoformat()
-
-    def _asked_year(self):
-        """A year typed into the address bar is offered too, if it is a year at all."""
-        value = (self.data.get("year") or "").strip() if self.is_bound else ""
-        if value.isascii() and value.isdigit() and YEARS[0] <= int(value) <= YEARS[1]:
-            return int(value)
-        return None
 
     def clean_as_of(self):
         as_of = self.cleaned_data["as_of"]

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django import forms
 
 from office.calendar import Light
-from office.forms import DATE_INPUT, LeaderField, UnitFilterChoices
+from office.forms import DATE_INPUT, LeaderField, TickedIdsField, UnitFilterChoices
 from office.models import Unit, User
 from office.selectors import active_leaders
 
@@ -156,18 +156,6 @@ ASSIGN, URGE = "assign", "urge"
 BULK_LIMIT = 200
 
 
-class ItemIdsField(forms.Field):
-    """The ticked rows' ids (checkboxes named `items`)."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value):
-        try:
-            return sorted({int(v) for v in value or ()})
-        except (TypeError, ValueError):
-            raise forms.ValidationError("所选事项无效，请刷新页面后重新勾选。") from None
-
-
 class BulkForm(forms.Form):
     """批量交办 / 批量催办 over the ticked items of the ledger."""
 
@@ -176,7 +164,7 @@ class BulkForm(forms.Form):
         choices=[(ASSIGN, "批量交办"), (URGE, "批量催办")],
         error_messages={"required": "请选择批量操作。", "invalid_choice": "请选择批量操作。"},
     )
-    items = ItemIdsField(label="督办事项", required=False)
+    items = TickedIdsField(label="督办事项", required=False)
     message = forms.CharField(
         label="交办意见或催办内容",
         required=False,

@@ -34,15 +34,13 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from openpyxl import Workbook
-from openpyxl.comments import Comment
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from office import xlsx
 from office.notifications import notify
 from office.selectors import active_leaders, responsible_units
+from office.xlsx import Column
 
 from . import permissions as can
 from . import services
@@ -62,16 +60,6 @@ DEFAULT_WEEKDAY = 5  # 每周报送：星期五
 STORE_HOURS = 24  # an abandoned upload is removed after this
 # pg_advisory_xact_lock key: one import at a time re-checks 已存在 and opens its items.
 IMPORT_LOCK = 7_240_601
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str  # the header in the sample
-    aliases: tuple  # other headers accepted for it
-    required: bool
-    width: int
-    help: str
 
 
 QUARTERS = (
@@ -669,8 +657,6 @@ def import_tasks(parsed, *, actor, ip=None):
 
 # --- the sample workbook ------------------------------------------------------------------------
 
-_head_row = xlsx.head_row
-
 
 def sample_workbook(*, year):
     """导入模板 (xlsx bytes), made on request: the header row to fill in (each header's comment
@@ -679,47 +665,22 @@ def sample_workbook(*, year):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "目标任务"
-    _head_row(sheet, [column.label for column in COLUMNS])
-    for index, column in enumerate(COLUMNS, 1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        required = "（必填）" if column.required else ""
-        sheet.cell(row=1, column=index).comment = Comment(
-            f"{column.label}{required}：{column.help}", "督查室", width=260, height=110
-        )
-    sheet.freeze_panes = "A2"
-    cadence_column = get_column_letter(1 + [c.key for c in COLUMNS].index("cadence"))
-    choices = DataValidation(
-        type="list",
-        formula1='"每月,每季度,每周,不定期"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="报送周期",
+    xlsx.template_columns(sheet, COLUMNS, author="督查室")
+    xlsx.list_validation(
+        sheet,
+        COLUMNS,
+        "cadence",
+        "每月,每季度,每周,不定期",
         error="请选择每月、每季度、每周或不定期。",
+        rows=MAX_ROWS,
     )
-    choices.add(f"{cadence_column}2:{cadence_column}{MAX_ROWS + 1}")
-    sheet.add_data_validation(choices)
-
-    guide = workbook.create_sheet("填写说明")
-    guide.append([f"{year}年政府工作报告目标任务分解表 填写说明"])
-    guide["A1"].font = Font(bold=True, size=14)
-    guide.append([])
-    guide.append(["列", "是否必填", "填写要求"])
-    for cell in guide[3]:
-        cell.font = Font(bold=True)
-        cell.fill = xlsx.HEAD_FILL
-        cell.border = xlsx.BORDER
-    for column in COLUMNS:
-        guide.append([column.label, "必填" if column.required else "选填", column.help])
-    guide.append([])
-    for number, note in enumerate(notes(year), 1):
-        guide.append([f"{number}.", note])
-    guide.column_dimensions["A"].width = 12
-    guide.column_dimensions["B"].width = 10
-    guide.column_dimensions["C"].width = 90
-    for row in guide.iter_rows(min_row=4):
-        for cell in row:
-            cell.alignment = xlsx.WRAP
+    xlsx.guide_sheet(
+        workbook,
+        title=f"{year}年政府工作报告目标任务分解表",
+        columns=COLUMNS,
+        notes=notes(year),
+        first_width=12,
+    )
 
     names = workbook.create_sheet("单位和领导")
     names.append(["单位全称", "简称", "", "领导姓名", "职务"])

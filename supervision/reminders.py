@@ -35,7 +35,6 @@ not with all items.
 """
 
 import datetime
-import itertools
 
 from django.conf import settings
 from django.db import connection
@@ -44,10 +43,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from office import calendar
-from office.models import Unit, User
-from office.notifications import notify
-from office.reminders import sweep_chunks
-from office.selectors import unit_people
+from office.reminders import SweepRun, groups, sweep_chunks, tell_group
 
 from . import measures
 from .models import SupervisionItem, Urging
@@ -155,37 +151,12 @@ def reminder_text(kind, *, deadline, days, report_due_on=None, red_since=None, u
     )
 
 
-class _Sweep:
-    """One run's day and caches: a unit's people and the working days between two dates are
-    looked up once per run."""
+class _Sweep(SweepRun):
+    """One run's day, time and caches (office.reminders.SweepRun)."""
 
     def __init__(self, today, now):
-        self.today, self.now = today, now
-        self._people, self._leaders, self._units, self._working_days = {}, {}, {}, {}
-
-    def working_days(self, start, end):
-        """office.calendar.working_days_between, once per pair of dates in a run (items due
-        share a handful of dates; each call reads the calendar)."""
-        if (start, end) not in self._working_days:
-            self._working_days[start, end] = calendar.working_days_between(start, end)
-        return self._working_days[start, end]
-
-    def unit_recipients(self, unit_id):
-        if unit_id not in self._people:
-            self._people[unit_id] = unit_people([unit_id])
-        return self._people[unit_id]
-
-    def leader_recipients(self, leader_id):
-        """The responsible leader and their 联线副秘书长 (联线领导服务制)."""
-        if leader_id not in self._leaders:
-            leader = User.objects.select_related("liaison").get(pk=leader_id)
-            self._leaders[leader_id] = [leader, leader.liaison]
-        return self._leaders[leader_id]
-
-    def unit_name(self, unit_id):
-        if unit_id not in self._units:
-            self._units[unit_id] = Unit.objects.values_list("name", flat=True).get(pk=unit_id)
-        return self._units[unit_id]
+        super().__init__(today)
+        self.now = now
 
     def send(self, kind):
         """Every chunk of the kind's due items, one transaction each (office.reminders.
@@ -211,18 +182,11 @@ class _Sweep:
             SupervisionItem.objects.filter(pk__in=[i.id for i in items]).update(
                 escalated_on=self.today
             )
-            groups = itertools.groupby(
-                sorted(items, key=lambda i: i.responsible_leader_id),
-                key=lambda i: i.responsible_leader_id,
-            )
-            for leader_id, group in groups:
-                self.tell(self.leader_recipients(leader_id), kind, list(group), messages)
+            for leader_id, group in groups(items, lambda i: i.responsible_leader_id):
+                self.tell(self.leader_recipients(leader_id), kind, group, messages)
         else:
-            groups = itertools.groupby(
-                sorted(items, key=lambda i: i.lead_unit_id), key=lambda i: i.lead_unit_id
-            )
-            for unit_id, group in groups:
-                self.tell(self.unit_recipients(unit_id), kind, list(group), messages)
+            for unit_id, group in groups(items, lambda i: i.lead_unit_id):
+                self.tell(self.unit_recipients(unit_id), kind, group, messages)
         return len(items)
 
     def message(self, kind, item):
@@ -254,26 +218,19 @@ class _Sweep:
             K.REPORT_MISSING: "督办事项未按期报送进展",
             K.ESCALATED: "督办事项持续亮红灯",
         }[kind]
-        if len(items) == 1:
-            item = SupervisionItem(pk=items[0].id)
-            notify(
-                recipients,
-                title=f"{label}：{items[0].item_number} {items[0].title}",
-                body=messages[item.pk],
-                url=item_url(item),
-                obj=item,
-                urgent=urgent,
-            )
-            return
-        lines = [f"{i.item_number} {i.title}：{messages[i.id]}" for i in items[:LISTED]]
-        if len(items) > LISTED:
-            lines.append(f"……等{len(items)}项，详见督查督办台账。")
         light = calendar.Light.YELLOW if kind == K.DUE_SOON else calendar.Light.RED
-        notify(
+        tell_group(
             recipients,
-            title=f"{len(items)}项{label}",
-            body="\n".join(lines),
-            url=f"{reverse('supervision:ledger')}?state=open&light={light}",
+            items,
+            messages=messages,
+            label=label,
+            name=lambda i: f"{i.item_number} {i.title}",
+            model=SupervisionItem,
+            url=item_url,
+            counter="项",
+            listed=LISTED,
+            more="督查督办台账",
+            list_url=f"{reverse('supervision:ledger')}?state=open&light={light}",
             urgent=urgent,
         )
 

@@ -20,7 +20,7 @@ trail and tells the next actor in the same transaction (office.workflow)."""
 import difflib
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from office.notifications import notify
 from office.roles import Role
 from office.selectors import unit_people
 from office.uploads import StoredFiles, check_upload, save_file
-from office.workflow import InvalidTransition, Transition, Workflow
+from office.workflow import InvalidTransition, Transition, Workflow, require, required_text
 
 from . import permissions as can
 from . import schedule
@@ -64,19 +64,6 @@ ITEM = Workflow(
 
 def item_url(item):
     return reverse("supervision:item-detail", args=[item.pk])
-
-
-def _required(text, message):
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(message)
-    return text
-
-
-def _may(allowed, message):
-    """Permission first: a refused user learns nothing from input checks."""
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _unit_people(*unit_ids):
@@ -182,10 +169,10 @@ def submit_report(
     """进展反馈 (or, with `completion`, 申请办结 with its evidence) by the lead unit. A head's own
     report counts at once; a handler's waits for the head's approval. A text that repeats the
     previous report, or an application without evidence, is flagged to the supervisor."""
-    _may(can.can_report(actor, item), "只有牵头单位可以报送进展。")
+    require(can.can_report(actor, item), "只有牵头单位可以报送进展。")
     if item.state not in REPORTING:
         raise ValidationError(f"事项当前状态为“{item.get_state_display()}”，不能报送进展。")
-    text = _required(text, "请填写进展情况。")
+    text = required_text(text, "请填写进展情况。")
     if progress is not None and not 0 <= progress <= 100:
         raise ValidationError("进度应在 0 到 100 之间。")
     if milestone is not None and (milestone.item_id != item.pk or milestone.reached_on):
@@ -244,7 +231,7 @@ def submit_report(
 def approve_report(report, *, actor, ip=None):
     """单位负责人审核通过: the report counts — for its item and the items linked with it."""
     item = report.item
-    _may(can.can_review_reports(actor, item), "只有牵头单位负责人可以审核进展反馈。")
+    require(can.can_review_reports(actor, item), "只有牵头单位负责人可以审核进展反馈。")
     today = timezone.localdate()
     with transaction.atomic():
         moved = ProgressReport.objects.filter(pk=report.pk, state=R.State.SUBMITTED).update(
@@ -320,8 +307,8 @@ def _count_report(item, report, *, actor, today, ip):
 def return_report(report, *, actor, opinion, ip=None):
     """单位负责人退回 a report to its author with the reason; it does not count."""
     item = report.item
-    _may(can.can_review_reports(actor, item), "只有牵头单位负责人可以审核进展反馈。")
-    opinion = _required(opinion, "退回须填写意见。")
+    require(can.can_review_reports(actor, item), "只有牵头单位负责人可以审核进展反馈。")
+    opinion = required_text(opinion, "退回须填写意见。")
     with transaction.atomic():
         moved = ProgressReport.objects.filter(pk=report.pk, state=R.State.SUBMITTED).update(
             state=R.State.RETURNED,
@@ -374,8 +361,8 @@ def close(item, *, actor, opinion="", ip=None):
 
 def send_back(item, *, actor, opinion, ip=None):
     """退回 an application for completion with the reasons: the unit works on and reports again."""
-    _may(can.can_supervise(actor, item), "只有督查室可以退回办结申请。")
-    opinion = _required(opinion, "退回须说明理由。")
+    require(can.can_supervise(actor, item), "只有督查室可以退回办结申请。")
+    opinion = required_text(opinion, "退回须说明理由。")
     today = timezone.localdate()
     with transaction.atomic():
         ITEM.perform(
@@ -402,8 +389,8 @@ def send_back(item, *, actor, opinion, ip=None):
 
 def suspend(item, *, actor, reason, ip=None):
     """中止督办 (the matter no longer stands, e.g. superseded by a higher decision)."""
-    _may(can.can_supervise(actor, item), "只有督查室可以中止督办。")
-    reason = _required(reason, "中止督办须说明原因。")
+    require(can.can_supervise(actor, item), "只有督查室可以中止督办。")
+    reason = required_text(reason, "中止督办须说明原因。")
     with transaction.atomic():
         ITEM.perform(
             item,
@@ -442,8 +429,8 @@ def resume(item, *, actor, ip=None):
 
 def urge(item, *, actor, message, ip=None):
     """人工催办 with a message: recorded on the item, sent to the lead unit as urgent."""
-    _may(can.can_supervise(actor, item), "只有督查室可以催办。")
-    message = _required(message, "请填写催办内容。")
+    require(can.can_supervise(actor, item), "只有督查室可以催办。")
+    message = required_text(message, "请填写催办内容。")
     if not item.is_open:
         raise ValidationError(f"事项当前状态为“{item.get_state_display()}”，无需催办。")
     with transaction.atomic():
@@ -466,8 +453,8 @@ def urge(item, *, actor, message, ip=None):
 
 def request_extension(item, *, actor, deadline, reason, ip=None):
     """申请延期 by the lead unit; the responsible leader decides."""
-    _may(can.can_report(actor, item), "只有牵头单位可以申请延期。")
-    reason = _required(reason, "请说明延期理由。")
+    require(can.can_report(actor, item), "只有牵头单位可以申请延期。")
+    reason = required_text(reason, "请说明延期理由。")
     if item.state not in REPORTING:
         raise ValidationError(f"事项当前状态为“{item.get_state_display()}”，不能申请延期。")
     if deadline is None or deadline <= item.deadline:
@@ -503,7 +490,7 @@ def request_extension(item, *, actor, deadline, reason, ip=None):
 def decide_extension(extension, *, actor, approve, opinion="", ip=None):
     """The responsible leader approves (the deadline moves; the original is kept) or refuses."""
     item = extension.item
-    _may(can.can_decide_extension(actor, item), "只有责任领导可以审批延期申请。")
+    require(can.can_decide_extension(actor, item), "只有责任领导可以审批延期申请。")
     opinion = (opinion or "").strip()
     if not approve and not opinion:
         raise ValidationError("不同意延期须填写意见。")

@@ -9,13 +9,14 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from office.calendar import Light, traffic_light, traffic_lights
+from office.downloads import stored_file_response
 from office.pagination import keyset_page
 from office.permissions import can_configure
 from office.trail import client_ip, record_opening
@@ -473,15 +474,7 @@ def attachment(request, pk):
     item = Attachment.objects.get(pk=pk)
     record_opening(request, document)
     inline = request.GET.get("inline") == "1" and item.media_type in INLINE_TYPES
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=not inline,
-        filename=item.name,
-        content_type=item.media_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return stored_file_response(item, inline=inline)
 
 
 # --- my lists ---------------------------------------------------------------------------------

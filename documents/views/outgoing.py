@@ -10,13 +10,13 @@ import difflib
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from office.downloads import content_disposition
+from office.downloads import content_disposition, stored_file_response
 from office.official_text import heading_level, paragraphs
 from office.pagination import keyset_page
 from office.trail import client_ip, record_opening
@@ -450,15 +450,7 @@ def attachment_file(request, pk):
         raise Http404("该附件没有文件。")
     record_opening(request, document)
     inline = request.GET.get("inline") == "1" and item.media_type in INLINE_TYPES
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=not inline,
-        filename=item.name,
-        content_type=item.media_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return stored_file_response(item, inline=inline)
 
 
 # --- versions and prints ------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from office import calendar, numbering
 from office.models import Urgency, User
 from office.notifications import notify
 from office.roles import Role
-from office.workflow import InvalidTransition, Transition, Workflow
+from office.workflow import InvalidTransition, Transition, Workflow, required_text
 
 from .. import permissions as can
 from ..models import Assignment, Circulation, HandlingPolicy, IncomingDocument, LeaderInstruction
@@ -166,13 +166,6 @@ def _tell(users, document, title, body=""):
     )
 
 
-def _required(text, message):
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(message)
-    return text
-
-
 def _already_acted(actor, document, turns, done_field):
     """A second click by a leader who already took their turn (or on a document that moved on)
     is a stale page, not a lack of permission."""
@@ -212,7 +205,7 @@ def screen(document, *, actor, opinion="", ip=None):
 
 def return_to_sender(document, *, actor, reason, ip=None):
     """退文 with the reason, which is kept and printed on the routing slip (条例 art. 24 (2))."""
-    reason = _required(reason, "退文须填写理由。")
+    reason = required_text(reason, "退文须填写理由。")
     return DOCUMENT.perform(
         document,
         "return_to_sender",
@@ -256,7 +249,7 @@ def propose_handling(
 ):
     """拟办: the secretary's proposal — which leaders instruct (in order, or all at once) and which
     units should handle it."""
-    opinion = _required(opinion, "请填写拟办意见。")
+    opinion = required_text(opinion, "请填写拟办意见。")
     leaders = list(dict.fromkeys(leaders))
     if not leaders:
         raise ValidationError("请选择呈送批示的领导。")
@@ -307,7 +300,7 @@ def instruct(
     """批示 by the leader whose turn it is. The leader may send it on to further leaders and pick
     or change the handling units. When no instruction is left pending, the document goes to the
     chosen units (交办), or to the secretary to assign when no unit is named."""
-    instruction = _required(instruction, "请填写批示意见。")
+    instruction = required_text(instruction, "请填写批示意见。")
     if change_units:
         _check_units(lead_unit, co_units)
     _check_leaders(further_leaders, document)
@@ -541,7 +534,7 @@ def accept(assignment, *, actor, ip=None):
 
 def submit(assignment, *, actor, result, ip=None):
     """提交办理结果 (the lead unit) or 协办意见 (a co-unit) to the unit head for approval."""
-    result = _required(result, "请填写办理结果。" if assignment.is_lead else "请填写协办意见。")
+    result = required_text(result, "请填写办理结果。" if assignment.is_lead else "请填写协办意见。")
     with transaction.atomic():
         ASSIGNMENT.perform(
             assignment,
@@ -596,7 +589,7 @@ def approve(assignment, *, actor, opinion="", ip=None):
 
 def reject(assignment, *, actor, opinion, ip=None):
     """The unit head sends the submission back to the handler (退回修改)."""
-    opinion = _required(opinion, "请填写退回修改的意见。")
+    opinion = required_text(opinion, "请填写退回修改的意见。")
     with transaction.atomic():
         ASSIGNMENT.perform(assignment, "reject", actor=actor, opinion=opinion, ip=ip)
         _tell(
@@ -610,7 +603,7 @@ def reject(assignment, *, actor, opinion, ip=None):
 
 def request_hand_back(assignment, *, actor, reason, ip=None):
     """退回重新分办: the unit says the item is not theirs, with a reason; the secretary decides."""
-    reason = _required(reason, "请填写申请退回的理由。")
+    reason = required_text(reason, "请填写申请退回的理由。")
     with transaction.atomic():
         ASSIGNMENT.perform(
             assignment,
@@ -657,7 +650,7 @@ def grant_hand_back(assignment, *, actor, opinion="", ip=None):
 def refuse_hand_back(assignment, *, actor, opinion, ip=None):
     """The secretary refuses: the unit keeps the item — 办理中 again, or 待接收 when nobody had
     accepted it before asking."""
-    opinion = _required(opinion, "请填写不同意退回的理由。")
+    opinion = required_text(opinion, "请填写不同意退回的理由。")
     step = "refuse_hand_back" if assignment.accepted_at else "refuse_hand_back_unaccepted"
     with transaction.atomic():
         ASSIGNMENT.perform(assignment, step, actor=actor, opinion=opinion, ip=ip)
@@ -694,7 +687,7 @@ def complete(document, *, actor, opinion="", ip=None):
 
 def return_result(document, *, actor, opinion, ip=None):
     """The secretary finds the result insufficient and sends it back to the lead unit."""
-    opinion = _required(opinion, "请填写退回理由。")
+    opinion = required_text(opinion, "请填写退回理由。")
     with transaction.atomic():
         document = _locked(document)
         DOCUMENT.perform(document, "return_result", actor=actor, opinion=opinion, ip=ip)

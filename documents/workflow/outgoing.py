@@ -27,11 +27,11 @@ from office import numbering
 from office.models import Clearance, User
 from office.notifications import notify
 from office.roles import Role
-from office.workflow import InvalidTransition, Transition, Workflow
+from office.workflow import InvalidTransition, Transition, Workflow, required_text
 
 from .. import permissions as can
 from ..models import CoSignature, NumberFamily, NumberRule, OutgoingDocument, ReviewLevel
-from .incoming import _required, unit_people
+from .incoming import unit_people
 
 S = OutgoingDocument.State
 
@@ -199,7 +199,7 @@ def return_for_revision(document, *, actor, opinion, ip=None):
     """退回修改 with comments, by a reviewer or by the signer; the drafter revises and resubmits."""
     from ..models import ReviewRecord
 
-    opinion = _required(opinion, "退回修改须填写意见。")
+    opinion = required_text(opinion, "退回修改须填写意见。")
     with transaction.atomic():
         level = document.review_level
         OUTGOING.perform(
@@ -224,7 +224,7 @@ def return_for_revision(document, *, actor, opinion, ip=None):
 
 def co_sign(document, *, actor, opinion, ip=None):
     """会签 by a concerned unit; the last unit's opinion sends the document to sign-off."""
-    opinion = _required(opinion, "请填写会签意见。")
+    opinion = required_text(opinion, "请填写会签意见。")
     with transaction.atomic():
         locked = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
         _stale(document, locked)
@@ -307,7 +307,7 @@ def void_number(document, *, actor, reason, ip=None):
 
     from office.models import SerialNumber
 
-    reason = _required(reason, "作废编号须填写原因。")
+    reason = required_text(reason, "作废编号须填写原因。")
     with transaction.atomic():
         locked = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
         _stale(document, locked)

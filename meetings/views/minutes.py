@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from office.downloads import content_disposition
 from office.pagination import keyset_page
+from office.steps import refusal_text
 from office.trail import client_ip, history
 from office.workflow import InvalidTransition
 
@@ -35,10 +36,6 @@ def _related():
     return Minutes.objects.select_related(
         "meeting__meeting_type", "meeting__presider", "meeting__room", "drafted_by", "signed_by"
     )
-
-
-def _refusal(exc):
-    return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 # --- list and drafting -----------------------------------------------------------------------
@@ -70,7 +67,7 @@ def minutes_new(request, meeting_pk):
     try:
         minutes = flow.draft(meeting, actor=request.user, ip=client_ip(request))
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
         existing = Minutes.objects.filter(meeting=meeting).first()
         if existing is not None:
             return redirect("meetings:minutes-detail", existing.pk)
@@ -219,7 +216,7 @@ def minutes_step(request, pk, step):
         try:
             STEPS[step][1](minutes, form.cleaned_data, request.user, client_ip(request))
         except (ValidationError, InvalidTransition) as exc:
-            form.add_error(None, _refusal(exc))
+            form.add_error(None, refusal_text(exc))
         else:
             messages.success(request, MESSAGES[step])
             return redirect("meetings:minutes-detail", minutes.pk)
@@ -240,7 +237,7 @@ def _receipt_step(request, pk, receipt_pk, action, done):
     try:
         action(receipt, actor=request.user, ip=client_ip(request))
     except (ValidationError, InvalidTransition) as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, f"{receipt.unit.name}{done}。")
     return redirect("meetings:minutes-detail", minutes.pk)

@@ -8,11 +8,12 @@ with the message and the input kept. 「不成熟不上会」 is shown from `wor
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from office.downloads import stored_file_response
 from office.pagination import keyset_page
 from office.permissions import can_configure
 from office.trail import client_ip, history, record_opening
@@ -263,12 +264,7 @@ def topic_material(request, pk):
     topic = selectors.topic_get_or_404(request.user, item.topic_id)
     item = TopicMaterial.objects.get(pk=pk)
     record_opening(request, topic)
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.media_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return stored_file_response(item)
 
 
 # --- 办会设置 ---------------------------------------------------------------------------------

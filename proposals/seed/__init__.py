@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from office.models import User
 from office.roles import Role
+from office.seed.clock import Clock
 from office.seed.rows import WorkingDays
 
 from ..models import Proposal, Session
 from . import plan as planning
-from .life import Anchors, Clock, Life
+from .life import Anchors, Life
 from .writer import write
 
 __all__ = ["seed_proposals"]

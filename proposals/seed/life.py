@@ -13,6 +13,8 @@ import datetime
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from office.seed.clock import Cut
+
 from ..models import (
     Contact,
     CoOpinion,
@@ -38,36 +40,6 @@ WAYS = (
     (Contact.Way.LETTER, 5),
 )
 ROUND1_CLASSES = {"closed": "AAAAAAAAAAAAAAAAAAAAAAABBBBBBBBBBBBBBCCCC", "awaiting": "AABBC"}
-
-
-class Cut(Exception):
-    """The story reached the present moment."""
-
-
-class Clock:
-    """Working days (office.seed.rows.WorkingDays) and moments on them."""
-
-    def __init__(self, working, now, tz):
-        self.days = working.days
-        self.working = set(self.days)
-        self.index = working.index_on_or_before
-        self.now = now
-        self.today = now.astimezone(tz).date()
-        self.tz = tz
-
-    def add(self, day, n):
-        """office.calendar.add_working_days on the loaded span."""
-        i = self.index(day)
-        if n > 0:
-            return self.days[i + n]
-        if n == 0:
-            return day if day in self.working else self.days[i + 1]
-        return self.days[i + n + (0 if day in self.working else 1)]
-
-    def at(self, day, minute):
-        return datetime.datetime.combine(
-            day, datetime.time(minute // 60, minute % 60), tzinfo=self.tz
-        )
 
 
 @dataclass

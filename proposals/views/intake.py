@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from office.forms import add_service_errors
+from office.steps import refusal_text
 from office.trail import client_ip, history
 
 from .. import imports, scans, services, similar
@@ -34,10 +35,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _office(request):
     if not can.can_manage(request.user):
         raise PermissionDenied("只有建议提案办理人员可以登记和导入建议提案。")
-
-
-def _refusal(exc):
-    return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 # --- 登记 and the item's intake page ---------------------------------------------------------------
@@ -116,7 +113,7 @@ def merge(request):
     try:
         services.merge(items, actor=request.user, ip=client_ip(request))
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
     else:
         names = "、".join(f"{i.session.name}{i.number_text}" for i in items)
         messages.success(request, f"已并案办理：{names}。各件仍分别答复。")
@@ -202,7 +199,7 @@ def import_confirm(request):
             parsed, actor=request.user, only_good=only_good, ip=client_ip(request)
         )
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
         return redirect("proposals:import-preview")
     _forget(request)
     skipped = f"，有错误的 {len(parsed.error_rows)} 行未导入" if parsed.error_rows else ""

@@ -9,20 +9,19 @@ Thin views: items are fetched through selectors (404 for what the user cannot se
 permission is checked (403), one workflow call, POST-redirect-GET; a refused step comes back on
 the page with status 400, its message and the input kept."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, re_path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from office.downloads import stored_file_response
 from office.pagination import InvalidCursor, Page, keyset_page
 from office.selectors import responsible_units
+from office.steps import Step, run_step, step_or_404, step_row
 from office.trail import client_ip, history
 from office.workflow import InvalidTransition
 
@@ -236,18 +235,6 @@ def _in_window(user, proposal):
     return can.can_handle(user, proposal) and (until is None or timezone.localdate() <= until)
 
 
-@dataclass(frozen=True)
-class Step:
-    label: str
-    form: type
-    call: Callable  # (proposal, cleaned data, actor, ip)
-    may: Callable  # (user, proposal): the permission, whatever the state (403 when refused)
-    states: tuple  # the states the step is offered in
-    done: str
-    primary: bool = False
-    offer: Callable = None  # (user, proposal): a further condition for offering it
-
-
 def _pending(proposal):
     return proposal.reassignments.filter(outcome=ReassignmentRequest.Outcome.PENDING).first()
 
@@ -444,16 +431,7 @@ def _step_rows(request, proposal, offered, bound, reply, co_opinion):
                 initial=_initial(name, proposal, request, reply, co_opinion),
             )
         )
-        rows.append(
-            {
-                "name": name,
-                "label": step.label,
-                "form": form,
-                "primary": step.primary,
-                "open": is_bound or opened == name,
-                "id": f"step-{name}",
-            }
-        )
+        rows.append(step_row(name, step, form, is_open=is_bound or opened == name))
     return rows
 
 
@@ -556,24 +534,21 @@ def proposal_detail(request, pk):
 
 @require_POST
 def proposal_step(request, pk, step):
-    spec = STEPS.get(step)
-    if spec is None:
-        raise Http404("没有这个办理步骤。")
+    spec = step_or_404(STEPS, step)
     proposal = _proposal_or_404(request, pk)
-    if not spec.may(request.user, proposal):
-        raise PermissionDenied(f"您无权执行“{spec.label}”。")
     proposal.pending_request = _pending(proposal)
-    form = spec.form(request.POST, prefix=step, proposal=proposal)
-    if form.is_valid():
-        try:
-            spec.call(proposal, form.cleaned_data, request.user, client_ip(request))
-        except (ValidationError, InvalidTransition) as exc:
-            form.add_error(None, _refusal(exc))
-        else:
-            messages.success(request, spec.done)
-            return redirect("proposals:proposal-detail", proposal.pk)
-    fresh = _proposal_or_404(request, pk)
-    return _render_page(request, fresh, bound=(step, form), status=400)
+    return run_step(
+        request,
+        proposal,
+        step,
+        spec,
+        form_kwargs={"proposal": proposal},
+        done_url=reverse("proposals:proposal-detail", args=[proposal.pk]),
+        render_page=lambda form: _render_page(
+            request, _proposal_or_404(request, pk), bound=(step, form), status=400
+        ),
+        refusal=_refusal,
+    )
 
 
 def scan_file(request, pk):
@@ -581,15 +556,7 @@ def scan_file(request, pk):
     proposal_id = get_object_or_404(Scan.objects.only("proposal_id"), pk=pk).proposal_id
     proposal = selectors.proposal_get_or_404(request.user, proposal_id)
     stored = proposal.scans.get(pk=pk)
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.name,
-        content_type=stored.media_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return stored_file_response(stored)
 
 
 _STEP_NAMES = "|".join(STEPS)

@@ -19,12 +19,13 @@ from django.utils import timezone
 
 from office.models import SerialCounter, User
 from office.roles import Role
+from office.seed.clock import Clock
 from office.seed.rows import WorkingDays, raise_counter
 
 from ..models import ItemGroup, Source, SupervisionItem
 from ..services import NUMBER_KEY, NUMBER_PATTERN
 from .bulletins import seed_bulletins
-from .life import Clock, Life
+from .life import Life
 from .sources import Sources, rng_for
 from .writer import write
 

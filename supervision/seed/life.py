@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from office.calendar import WARNING_WORKING_DAYS
+from office.seed.clock import Cut
 
 from .. import schedule
 from ..models import Extension, ProgressReport, SupervisionItem, Urging
@@ -28,40 +29,6 @@ REPORTING = (S.ASSIGNED, S.IN_PROGRESS)
 OPEN = SupervisionItem.OPEN_STATES
 SWEEP_MINUTE = 9 * 60
 OPENS, CLOSES = 8 * 60 + 40, 17 * 60 + 40
-
-
-class Cut(Exception):
-    """The story reached the present moment."""
-
-
-class Clock:
-    """Working days (office.seed.rows.WorkingDays) and moments on them."""
-
-    def __init__(self, working, now, tz):
-        self.days = working.days
-        self.working = set(self.days)
-        self.index = working.index_on_or_before
-        self.now = now
-        self.today = now.astimezone(tz).date()
-        self.tz = tz
-
-    def add(self, day, n):
-        """office.calendar.add_working_days on the loaded span."""
-        i = self.index(day)
-        if n > 0:
-            return self.days[i + n]
-        if n == 0:
-            return day if day in self.working else self.days[i + 1]
-        return self.days[i + n + (0 if day in self.working else 1)]
-
-    def between(self, start, end):
-        """office.calendar.working_days_between for start <= end."""
-        return self.index(end) - self.index(start)
-
-    def at(self, day, minute):
-        return datetime.datetime.combine(
-            day, datetime.time(minute // 60, minute % 60), tzinfo=self.tz
-        )
 
 
 @dataclass

@@ -25,6 +25,7 @@ from office.downloads import content_disposition
 from office.forms import add_service_errors
 from office.pagination import keyset_page
 from office.permissions import scope_for
+from office.steps import refusal_text
 from office.trail import client_ip, history
 from office.workflow import InvalidTransition
 
@@ -39,10 +40,6 @@ LIST_PAGE_SIZE = 30
 ITEMS_PAGE_SIZE = 100
 # The frozen id lists are read only by the page of the items behind a figure.
 HEAVY = ("counted",)
-
-
-def _refusal(exc):
-    return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 def _related():
@@ -213,7 +210,7 @@ def bulletin_regenerate(request, pk):
     try:
         flow.regenerate(bulletin, actor=request.user, ip=client_ip(request))
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, "已按台账重新生成数据。")
     return redirect("supervision:bulletin-detail", bulletin.pk)
@@ -231,7 +228,7 @@ def bulletin_step(request, pk, step):
         except ValidationError as exc:
             add_service_errors(form, exc)
         except InvalidTransition as exc:
-            form.add_error(None, _refusal(exc))
+            form.add_error(None, refusal_text(exc))
         else:
             messages.success(request, MESSAGES[step])
             return redirect("supervision:bulletin-detail", bulletin.pk)

@@ -8,18 +8,16 @@ see), the step's permission is checked (403), one workflow or service call, POST
 refused step comes back on the page with status 400, its message and the input kept. The forms a
 page offers come from the same checks (ITEM.available and supervision.permissions)."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, re_path
+from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from office.downloads import stored_file_response
 from office.forms import add_service_errors
+from office.steps import Step, refusal_text, run_step, step_or_404, step_row
 from office.trail import client_ip, history, record_opening
 from office.workflow import InvalidTransition
 
@@ -33,10 +31,6 @@ S = SupervisionItem.State
 REPORTING = (S.ASSIGNED, S.IN_PROGRESS)
 # An item's lists on its page are bounded; the newest are shown.
 LIST_LIMIT = 100
-
-
-def _refusal(exc):
-    return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 def _items():
@@ -75,17 +69,6 @@ def item_new(request):
 
 def _supervise(user, item):
     return can.can_supervise(user, item)
-
-
-@dataclass(frozen=True)
-class Step:
-    label: str
-    form: type
-    call: Callable  # (item, cleaned data, actor, ip)
-    may: Callable  # (user, item): the permission, whatever the state (403 when refused)
-    states: tuple  # the states the step is offered in
-    done: str
-    primary: bool = False
 
 
 def _report(item, data, user, ip, completion=False):
@@ -232,16 +215,8 @@ def _step_rows(item, offered, bound):
             continue
         is_bound = bool(bound) and bound[0] == name
         step = STEPS[name]
-        rows.append(
-            {
-                "name": name,
-                "label": step.label,
-                "form": bound[1] if is_bound else step.form(prefix=name, item=item),
-                "primary": step.primary,
-                "open": is_bound,
-                "id": f"step-{name}",
-            }
-        )
+        form = bound[1] if is_bound else step.form(prefix=name, item=item)
+        rows.append(step_row(name, step, form, is_open=is_bound))
     return rows
 
 
@@ -345,25 +320,23 @@ def item_detail(request, pk):
 
 @require_POST
 def item_step(request, pk, step):
-    spec = STEPS.get(step)
-    if spec is None:
-        raise Http404("没有这个办理步骤。")
+    spec = step_or_404(STEPS, step)
     item = _item_or_404(request, pk)
-    if not spec.may(request.user, item):
-        raise PermissionDenied(f"您无权执行“{spec.label}”。")
-    form = spec.form(request.POST, request.FILES, prefix=step, item=item)
-    if form.is_valid():
-        try:
-            spec.call(item, form.cleaned_data, request.user, client_ip(request))
-        except (ValidationError, InvalidTransition) as exc:
-            form.add_error(None, _refusal(exc))
-        else:
-            messages.success(request, spec.done)
-            return redirect("supervision:item-detail", item.pk)
-    if request.FILES and "files" in form.fields:
-        form.add_error("files", forms.FILES_AGAIN)
-    fresh = _item_or_404(request, pk)
-    return _page(request, fresh, bound=(step, form), status=400)
+
+    def refused(form):
+        if request.FILES and "files" in form.fields:
+            form.add_error("files", forms.FILES_AGAIN)
+        return _page(request, _item_or_404(request, pk), bound=(step, form), status=400)
+
+    return run_step(
+        request,
+        item,
+        step,
+        spec,
+        form_kwargs={"item": item},
+        done_url=reverse("supervision:item-detail", args=[item.pk]),
+        render_page=refused,
+    )
 
 
 # --- 审核 (unit head) and 延期审批 (responsible leader) ----------------------------------------
@@ -389,7 +362,7 @@ def report_review(request, report_pk, action):
                     report, actor=request.user, opinion=form.cleaned_data["opinion"], ip=ip
                 )
         except (ValidationError, InvalidTransition) as exc:
-            form.add_error(None, _refusal(exc))
+            form.add_error(None, refusal_text(exc))
         else:
             done = "已审核通过，进展已计入。" if action == "approve" else "已退回填报人。"
             messages.success(request, done)
@@ -418,7 +391,7 @@ def extension_decide(request, extension_pk, action):
                 ip=client_ip(request),
             )
         except (ValidationError, InvalidTransition) as exc:
-            form.add_error(None, _refusal(exc))
+            form.add_error(None, refusal_text(exc))
         else:
             messages.success(request, "已同意延期。" if approve else "已不同意延期。")
             return redirect("supervision:item-detail", item.pk)
@@ -437,15 +410,7 @@ def report_file(request, file_pk):
     item = item_get_or_404(request.user, item_id)
     stored = ReportFile.objects.get(pk=file_pk)
     record_opening(request, item)
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.name,
-        content_type=stored.media_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return stored_file_response(stored)
 
 
 _STEP_NAMES = "|".join(STEPS)

@@ -13,7 +13,8 @@ On each working day, for the items in the lead unit's hands with a deadline (`Pr
   every working day, with the working days late;
 - 逾期督促 `ESCALATED`: at least PROPOSALS_ESCALATE_AFTER_WORKING_DAYS working days late →
   the leader who leads a key item (领办领导) and their 联线副秘书长 (联线领导服务制), and the
-  office's 建议提案 staff (secretaries, supervisors) for every item; urgent, every working day.
+  office's 建议提案 staff (secretaries, supervisors) for every item; urgent, once per overdue
+  spell (recorded under the item's deadline: a re-handled item's new deadline starts a new one).
 
 Each reminder is recorded in office.reminders under the key (item, kind, day) and sent only when
 this run recorded it, in the same transaction: beat firing twice, a redelivered task or two
@@ -157,7 +158,14 @@ class _Sweep(SweepRun):
     def remind(self, kind, chunk):
         """Record the chunk's reminders (one INSERT) and tell each recipient group about the
         items this call recorded; returns how many it recorded."""
-        recorded = claim_many(Proposal, kind, self.today, [row.id for row in chunk])
+        if kind == ESCALATED:
+            # Once per overdue spell, as supervision escalates: the spell is the deadline
+            # (重新办理 gives a new one), so the reminder's day is the deadline, not today.
+            recorded = set()
+            for deadline, group in groups(chunk, lambda r: r.deadline):
+                recorded |= set(claim_many(Proposal, kind, deadline, [r.id for r in group]))
+        else:
+            recorded = claim_many(Proposal, kind, self.today, [row.id for row in chunk])
         rows = [row for row in chunk if row.id in recorded]
         if not rows:
             return 0

@@ -64,11 +64,14 @@ def notes(user):
 
 
 def reminded(kind):
-    return sorted(
-        Reminder.objects.filter(
-            content_type=ContentType.objects.get_for_model(Proposal), kind=kind, day=DAY
-        ).values_list("object_id", flat=True)
+    """The items reminded of `kind` on DAY (an escalation is recorded under the item's
+    deadline: once per overdue spell)."""
+    found = Reminder.objects.filter(
+        content_type=ContentType.objects.get_for_model(Proposal), kind=kind
     )
+    if kind != reminders.ESCALATED:
+        found = found.filter(day=DAY)
+    return sorted(found.values_list("object_id", flat=True))
 
 
 def label(p):
@@ -109,6 +112,11 @@ class TestEachKind:
         assert reminders.sweep(later) == counts(overdue=1, escalated=1)
         note = Notification.objects.filter(recipient=personas["handler_a"]).order_by("id").last()
         assert "已逾期3个工作日" in note.body
+        # Another working day: the unit is urged again, the escalation is not repeated (once
+        # per overdue spell, as in supervision).
+        day_after = calendar.add_working_days(DAY, 2)
+        again = timezone.make_aware(datetime.datetime.combine(day_after, datetime.time(10)))
+        assert reminders.sweep(again) == counts(overdue=1)
 
     def test_several_items_of_one_unit_come_in_one_message(self, personas, units, session):
         first = item(personas, units, session, deadline=DAY - datetime.timedelta(days=1))
